@@ -1,0 +1,188 @@
+/**
+ * The canonical codec: deterministic CBOR (RFC 8949 section 4.2 core deterministic encoding)
+ * via cborg. Same value, same bytes, on every node; that is what makes hashes of encoded
+ * objects consensus-safe.
+ *
+ * Decoding is defensive, because its input comes from peers, clients and files:
+ *   1. the size cap is checked before a single byte is parsed;
+ *   2. indefinite lengths, `undefined`, tags and non-minimal integers are refused;
+ *   3. nesting deeper than MAX_DEPTH is refused by the tokenizer (no recursion blow-up);
+ *   4. the decoded value is re-encoded and must reproduce the input bytes exactly, so there is
+ *      one and only one accepted encoding of every value (no malleability).
+ * Any failure is a `CodecError` with a code; the decoder never throws anything else.
+ */
+import { Tokenizer, decode as cborDecode, encode as cborEncode } from 'cborg';
+import type { DecodeTokenizer, DecodeOptions } from 'cborg/interface';
+import type { Token } from 'cborg';
+import { equalBytes } from './bytes.js';
+import { ThermoError } from './errors.js';
+
+/** Default cap for one encoded object: 1 MiB. Callers with tighter budgets pass their own. */
+export const DEFAULT_MAX_ENCODED_BYTES = 1 << 20;
+/** Maximum container nesting accepted by `decode`. Our own schemas nest at most ~6 deep. */
+export const MAX_DEPTH = 32;
+
+export type CodecErrorType =
+  | { code: 'CODEC_TOO_LARGE'; size: number; max: number }
+  | { code: 'CODEC_EMPTY' }
+  | { code: 'CODEC_TOO_DEEP'; max: number }
+  | { code: 'CODEC_MALFORMED'; reason: string }
+  | { code: 'CODEC_NON_CANONICAL' }
+  | { code: 'CODEC_UNENCODABLE'; reason: string };
+
+export class CodecError extends ThermoError<CodecErrorType> {}
+
+/**
+ * Values the codec round-trips: the JSON-like subset of CBOR plus byte strings and integers.
+ * Integers are CBOR major types 0/1, so a bigint must lie in [-2^64, 2^64 - 1]; wider numbers
+ * (256-bit targets, cumulative work) travel as fixed-length big-endian byte strings.
+ */
+export type CborValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | readonly CborValue[]
+  | { readonly [key: string]: CborValue };
+
+const DECODE_OPTIONS: DecodeOptions = {
+  strict: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowBigInt: true,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+  tags: [],
+};
+
+/** Wraps cborg's tokenizer to refuse nesting deeper than `maxDepth` before recursing. */
+class DepthLimitedTokenizer implements DecodeTokenizer {
+  private readonly inner: DecodeTokenizer;
+  private readonly remaining: number[] = [];
+
+  constructor(
+    data: Uint8Array,
+    options: DecodeOptions,
+    private readonly maxDepth: number,
+  ) {
+    this.inner = new Tokenizer(data, options);
+  }
+
+  done(): boolean {
+    return this.inner.done();
+  }
+
+  pos(): number {
+    return this.inner.pos();
+  }
+
+  next(): Token {
+    const token = this.inner.next();
+    const top = this.remaining.length - 1;
+    if (top >= 0) this.remaining[top]!--;
+    const name = token.type.name;
+    const slots = name === 'array' ? Number(token.value) : name === 'map' ? 2 * Number(token.value) : 0;
+    if (slots > 0) {
+      this.remaining.push(slots);
+      if (this.remaining.length > this.maxDepth) throw new CodecError({ code: 'CODEC_TOO_DEEP', max: this.maxDepth });
+    } else {
+      while (this.remaining.length > 0 && this.remaining[this.remaining.length - 1] === 0) this.remaining.pop();
+    }
+    return token;
+  }
+}
+
+/** Canonical encoding of `value`. Throws CODEC_UNENCODABLE for values outside `CborValue`. */
+export function encode(value: CborValue): Uint8Array {
+  try {
+    return cborEncode(value);
+  } catch (err) {
+    throw new CodecError({ code: 'CODEC_UNENCODABLE', reason: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/**
+ * Decodes exactly one canonical CBOR item filling all of `bytes`. The caller still validates
+ * the shape (see the `read*` helpers below and each module's schema functions).
+ */
+export function decode(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_ENCODED_BYTES): CborValue {
+  if (bytes.length > maxBytes) throw new CodecError({ code: 'CODEC_TOO_LARGE', size: bytes.length, max: maxBytes });
+  if (bytes.length === 0) throw new CodecError({ code: 'CODEC_EMPTY' });
+  let value: CborValue;
+  try {
+    const tokenizer = new DepthLimitedTokenizer(bytes, DECODE_OPTIONS, MAX_DEPTH);
+    value = cborDecode(bytes, { ...DECODE_OPTIONS, tokenizer }) as CborValue;
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    throw new CodecError({ code: 'CODEC_MALFORMED', reason: err instanceof Error ? err.message : String(err) });
+  }
+  let again: Uint8Array;
+  try {
+    again = cborEncode(value);
+  } catch {
+    throw new CodecError({ code: 'CODEC_NON_CANONICAL' });
+  }
+  if (!equalBytes(again, bytes)) throw new CodecError({ code: 'CODEC_NON_CANONICAL' });
+  return value;
+}
+
+// ---- Shape readers: turn a decoded `CborValue` into typed fields, or a CODEC_MALFORMED. ----
+
+function malformed(reason: string): CodecError {
+  return new CodecError({ code: 'CODEC_MALFORMED', reason });
+}
+
+export function readMap(value: CborValue, what: string): { readonly [key: string]: CborValue } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
+    throw malformed(`${what}: expected a map`);
+  }
+  return value as { readonly [key: string]: CborValue };
+}
+
+export function readArray(value: CborValue | undefined, what: string, maxLength: number): readonly CborValue[] {
+  if (!Array.isArray(value)) throw malformed(`${what}: expected an array`);
+  if (value.length > maxLength) throw malformed(`${what}: ${value.length} items exceeds ${maxLength}`);
+  return value as readonly CborValue[];
+}
+
+export function readBytes(value: CborValue | undefined, what: string, length?: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw malformed(`${what}: expected bytes`);
+  if (length !== undefined && value.length !== length) throw malformed(`${what}: expected ${length} bytes, got ${value.length}`);
+  return value;
+}
+
+export function readString(value: CborValue | undefined, what: string, maxLength: number): string {
+  if (typeof value !== 'string') throw malformed(`${what}: expected a string`);
+  if (value.length > maxLength) throw malformed(`${what}: longer than ${maxLength}`);
+  return value;
+}
+
+/** A safe non-negative integer (cborg yields numbers up to 2^53-1 and bigints above). */
+export function readUint(value: CborValue | undefined, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw malformed(`${what}: expected a uint`);
+  return value;
+}
+
+/** A non-negative integer of any size, as bigint (amounts, balances, work). */
+export function readBigUint(value: CborValue | undefined, what: string): bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'bigint' && value >= 0n) return value;
+  throw malformed(`${what}: expected an unsigned integer`);
+}
+
+export function readFloat(value: CborValue | undefined, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(`${what}: expected a finite number`);
+  return value;
+}
+
+export function readBool(value: CborValue | undefined, what: string): boolean {
+  if (typeof value !== 'boolean') throw malformed(`${what}: expected a boolean`);
+  return value;
+}
+
+/** Encodes a bigint the way the codec does: as a number when it is safe, else a CBOR bignum. */
+export function bigToCbor(value: bigint): CborValue {
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= 0n ? Number(value) : value;
+}
