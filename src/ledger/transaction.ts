@@ -1,0 +1,184 @@
+/**
+ * Signed transfers. Wire form (canonical CBOR, an array so it is compact):
+ *   [chainId, from, to, amount, nonce, signature]
+ * The signature covers taggedHash('thermo/tx', encode([chainId, from, to, amount, nonce])), and
+ * the tx id is taggedHash('thermo/txid', signed encoding). Ed25519 as node:crypto implements it
+ * rejects non-canonical S, so a valid signature cannot be re-shaped into a second id.
+ *
+ * Derived values (the encoding, the id, the signature verdict) are cached per object in
+ * WeakMaps, but only for frozen objects built here (`makeTransfer`, `signTransfer`,
+ * `decodeTransfer`); their byte fields are private copies and must be treated as read-only.
+ * That is how a transaction's signature is verified once even when the mempool, the proposer
+ * and the validator all look at it.
+ */
+import { concatBytes, toHex } from '../core/bytes.js';
+import { bigToCbor, decode, encode, readArray, readBigUint, readBytes, readString, readUint } from '../core/codec.js';
+import type { KeyPair } from '../core/crypto/ed25519.js';
+import { sign, verify, SIGNATURE_BYTES } from '../core/crypto/ed25519.js';
+import { assert } from '../core/assert.js';
+import { ADDRESS_BYTES, MAX_NONCE, U64_MAX, isAddress } from './account.js';
+import type { Address, Hash } from './account.js';
+import { LedgerError, asLedgerDecode, malformed } from './errors.js';
+import { MAX_CHAIN_ID_LENGTH, MAX_TX_BYTES } from './limits.js';
+import { TAGS, taggedHasher } from './tagged.js';
+
+export interface UnsignedTransfer {
+  readonly chainId: string;
+  readonly from: Address;
+  readonly to: Address;
+  /** u64, > 0 to be valid (zero is representable so decoding stays total). */
+  readonly amount: bigint;
+  /** Must equal the sender's account nonce when applied (strictly sequential, from 0). */
+  readonly nonce: number;
+}
+
+export interface Transfer extends UnsignedTransfer {
+  readonly signature: Uint8Array;
+}
+
+const hashPayload = taggedHasher(TAGS.txPayload);
+const hashId = taggedHasher(TAGS.txId);
+
+const encodings = new WeakMap<Transfer, Uint8Array>();
+const ids = new WeakMap<Transfer, Hash>();
+const verdicts = new WeakMap<Transfer, boolean>();
+
+// Printable ASCII without space: one byte per character and nothing that renders ambiguously.
+const CHAIN_ID = /^[\x21-\x7e]+$/;
+
+export function isValidChainId(chainId: unknown): chainId is string {
+  return typeof chainId === 'string' && chainId.length >= 1 && chainId.length <= MAX_CHAIN_ID_LENGTH && CHAIN_ID.test(chainId);
+}
+
+function checkFields(tx: UnsignedTransfer, what: string): void {
+  if (!isValidChainId(tx.chainId)) throw malformed(`${what}.chainId`, `1..${MAX_CHAIN_ID_LENGTH} printable ASCII characters`);
+  if (!isAddress(tx.from)) throw malformed(`${what}.from`, `expected ${ADDRESS_BYTES} bytes`);
+  if (!isAddress(tx.to)) throw malformed(`${what}.to`, `expected ${ADDRESS_BYTES} bytes`);
+  if (typeof tx.amount !== 'bigint' || tx.amount < 0n || tx.amount > U64_MAX) throw malformed(`${what}.amount`, 'not a u64');
+  if (!Number.isSafeInteger(tx.nonce) || tx.nonce < 0 || tx.nonce > MAX_NONCE) throw malformed(`${what}.nonce`, `not an integer in [0, ${MAX_NONCE}]`);
+}
+
+function freezeTransfer(tx: Transfer): Transfer {
+  return Object.freeze({
+    chainId: tx.chainId,
+    from: Uint8Array.from(tx.from),
+    to: Uint8Array.from(tx.to),
+    amount: tx.amount,
+    nonce: tx.nonce,
+    signature: Uint8Array.from(tx.signature),
+  });
+}
+
+/** Validates the shape of a transfer (not its signature) and returns a frozen private copy. */
+export function makeTransfer(fields: Transfer): Transfer {
+  checkFields(fields, 'transfer');
+  if (!(fields.signature instanceof Uint8Array) || fields.signature.length !== SIGNATURE_BYTES) {
+    throw malformed('transfer.signature', `expected ${SIGNATURE_BYTES} bytes`);
+  }
+  return freezeTransfer(fields);
+}
+
+function unsignedCbor(tx: UnsignedTransfer): Uint8Array {
+  return encode([tx.chainId, tx.from, tx.to, bigToCbor(tx.amount), tx.nonce]);
+}
+
+/** The 32-byte message the sender signs. */
+export function signingPayload(tx: UnsignedTransfer): Hash {
+  checkFields(tx, 'transfer');
+  return hashPayload(unsignedCbor(tx));
+}
+
+/** Signs a transfer from `keyPair.publicKey`. */
+export function signTransfer(keyPair: KeyPair, fields: Omit<UnsignedTransfer, 'from'>): Transfer {
+  const unsigned: UnsignedTransfer = { ...fields, from: keyPair.publicKey };
+  const signature = sign(keyPair, signingPayload(unsigned));
+  const tx = freezeTransfer({ ...unsigned, signature });
+  verdicts.set(tx, true); // we just produced it with the matching key
+  return tx;
+}
+
+/** Canonical signed encoding (cached for frozen transfers). */
+export function encodeTransfer(tx: Transfer): Uint8Array {
+  const hit = encodings.get(tx);
+  if (hit !== undefined) return hit;
+  const bytes = encode([tx.chainId, tx.from, tx.to, bigToCbor(tx.amount), tx.nonce, tx.signature]);
+  if (Object.isFrozen(tx)) encodings.set(tx, bytes);
+  return bytes;
+}
+
+/** Size of the signed encoding: what the mempool and block limits count. */
+export function transferSize(tx: Transfer): number {
+  return encodeTransfer(tx).length;
+}
+
+/**
+ * Decodes one signed transfer. The size cap is checked before parsing; the shape is checked
+ * field by field. A zero amount or a self-transfer decodes (they are representable) and is
+ * rejected later with its own code.
+ */
+export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTES): Transfer {
+  if (bytes.length > maxBytes) throw new LedgerError({ code: 'LEDGER_TOO_LARGE', what: 'transfer', size: bytes.length, max: maxBytes });
+  return asLedgerDecode('transfer', () => {
+    const items = readArray(decode(bytes, maxBytes), 'transfer', 6);
+    if (items.length !== 6) throw malformed('transfer', `expected 6 fields, got ${items.length}`);
+    const fields: Transfer = {
+      chainId: readString(items[0], 'transfer.chainId', MAX_CHAIN_ID_LENGTH),
+      from: readBytes(items[1], 'transfer.from', ADDRESS_BYTES),
+      to: readBytes(items[2], 'transfer.to', ADDRESS_BYTES),
+      amount: readBigUint(items[3], 'transfer.amount'),
+      nonce: readUint(items[4], 'transfer.nonce'),
+      signature: readBytes(items[5], 'transfer.signature', SIGNATURE_BYTES),
+    };
+    checkFields(fields, 'transfer');
+    // cborg hands back fresh byte arrays, so the fields are already private to this object.
+    const tx = Object.freeze(fields);
+    encodings.set(tx, Uint8Array.from(bytes));
+    return tx;
+  });
+}
+
+/** taggedHash('thermo/txid', signed encoding), cached. */
+export function transferId(tx: Transfer): Hash {
+  const hit = ids.get(tx);
+  if (hit !== undefined) return hit;
+  const id = hashId(encodeTransfer(tx));
+  if (Object.isFrozen(tx)) ids.set(tx, id);
+  return id;
+}
+
+export function transferIdHex(tx: Transfer): string {
+  return toHex(transferId(tx));
+}
+
+/**
+ * True when the signature is valid for `from`. The signed payload is cut out of the signed
+ * encoding instead of encoding again: canonical CBOR of a 6-array is 0x86 || items, and the
+ * 5-array of the unsigned fields is 0x85 || the same first five items.
+ */
+export function verifyTransferSignature(tx: Transfer): boolean {
+  const hit = verdicts.get(tx);
+  if (hit !== undefined) return hit;
+  const signed = encodeTransfer(tx);
+  const sigAt = signed.length - (2 + SIGNATURE_BYTES);
+  assert(signed[0] === 0x86 && signed[sigAt] === 0x58 && signed[sigAt + 1] === SIGNATURE_BYTES, 'transfer encoding layout');
+  const unsigned = concatBytes(Uint8Array.of(0x85), signed.subarray(1, sigAt));
+  const ok = verify(tx.from, hashPayload(unsigned), tx.signature);
+  if (Object.isFrozen(tx)) verdicts.set(tx, ok);
+  return ok;
+}
+
+/**
+ * The cheap checks that need no state. The signature (~60 µs) is deliberately not here: callers
+ * check it after the state checks, so junk is refused before the expensive work. `index` is
+ * recorded in the error when the transfer is part of a list or block.
+ */
+export function checkTransferStateless(tx: Transfer, chainId: string, index?: number): void {
+  if (tx.chainId !== chainId) throw new LedgerError({ code: 'LEDGER_WRONG_CHAIN', expected: chainId, actual: tx.chainId, index });
+  if (tx.amount === 0n) throw new LedgerError({ code: 'LEDGER_ZERO_AMOUNT', txId: transferIdHex(tx), index });
+  if (sameAddress(tx.from, tx.to)) throw new LedgerError({ code: 'LEDGER_SELF_TRANSFER', txId: transferIdHex(tx), index });
+}
+
+export function sameAddress(a: Address, b: Address): boolean {
+  for (let i = 0; i < ADDRESS_BYTES; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
