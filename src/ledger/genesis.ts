@@ -66,7 +66,7 @@ export function devKeyPair(i: number): KeyPair {
 }
 
 export function devAddress(i: number): Address {
-  return devKeyPair(i).publicKey.slice();
+  return Uint8Array.from(devKeyPair(i).publicKey);
 }
 
 /** Dev accounts 0..count-1, each with `balance`. */

@@ -41,8 +41,10 @@ function isHash(v: unknown): v is Hash {
   return v instanceof Uint8Array && v.length === HASH_BYTES;
 }
 
+/** Frozen private copy; byte strings become plain Uint8Arrays (decoders may yield Buffers). */
 function deepFreeze(value: CborValue): CborValue {
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (value instanceof Uint8Array) return Uint8Array.from(value);
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return Object.freeze(value.map(deepFreeze));
   const out: { [key: string]: CborValue } = {};
   for (const [k, v] of Object.entries(value as ConsensusFields)) out[k] = deepFreeze(v);
@@ -130,8 +132,8 @@ export function decodeHeader(bytes: Uint8Array, maxBytes: number = MAX_HEADER_BY
 /** taggedHash('thermo/header', encodeHeader(header)), cached for frozen headers. */
 export function headerHash(header: BlockHeader): Hash {
   const hit = hashes.get(header);
-  if (hit !== undefined) return hit.slice();
+  if (hit !== undefined) return Uint8Array.from(hit);
   const h = hashHeader(encodeHeader(header));
   if (Object.isFrozen(header)) hashes.set(header, h);
-  return h.slice();
+  return Uint8Array.from(h);
 }

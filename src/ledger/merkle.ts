@@ -20,7 +20,7 @@ const hashNode = taggedHasher(TAGS.txRootNode);
 export const EMPTY_TX_ROOT: Hash = taggedHash(TAGS.txRootEmpty);
 
 export function merkleRoot(ids: readonly Hash[]): Hash {
-  if (ids.length === 0) return EMPTY_TX_ROOT.slice();
+  if (ids.length === 0) return Uint8Array.from(EMPTY_TX_ROOT);
   let level: Hash[] = ids.map((id) => hashLeaf(id));
   while (level.length > 1) {
     const next: Hash[] = [];

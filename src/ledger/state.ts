@@ -36,7 +36,7 @@ export class LedgerState implements AccountView {
 
   /** The 32-byte state root (computed lazily, once per state; a fresh copy each call). */
   get root(): Hash {
-    return this.tree.hash().slice();
+    return Uint8Array.from(this.tree.hash());
   }
 
   account(address: Address): Account | null {

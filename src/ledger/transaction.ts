@@ -121,16 +121,16 @@ export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTE
   return asLedgerDecode('transfer', () => {
     const items = readArray(decode(bytes, maxBytes), 'transfer', 6);
     if (items.length !== 6) throw malformed('transfer', `expected 6 fields, got ${items.length}`);
+    // Uint8Array.from: cborg may hand back Buffers, whose slice() aliases; keep plain private copies.
     const fields: Transfer = {
       chainId: readString(items[0], 'transfer.chainId', MAX_CHAIN_ID_LENGTH),
-      from: readBytes(items[1], 'transfer.from', ADDRESS_BYTES),
-      to: readBytes(items[2], 'transfer.to', ADDRESS_BYTES),
+      from: Uint8Array.from(readBytes(items[1], 'transfer.from', ADDRESS_BYTES)),
+      to: Uint8Array.from(readBytes(items[2], 'transfer.to', ADDRESS_BYTES)),
       amount: readBigUint(items[3], 'transfer.amount'),
       nonce: readUint(items[4], 'transfer.nonce'),
-      signature: readBytes(items[5], 'transfer.signature', SIGNATURE_BYTES),
+      signature: Uint8Array.from(readBytes(items[5], 'transfer.signature', SIGNATURE_BYTES)),
     };
     checkFields(fields, 'transfer');
-    // cborg hands back fresh byte arrays, so the fields are already private to this object.
     const tx = Object.freeze(fields);
     encodings.set(tx, Uint8Array.from(bytes));
     return tx;

@@ -43,8 +43,8 @@ export function proveAccount(state: LedgerState, address: Address): AccountProof
   let t: ProofTerminal;
   if (terminal.kind === 0) t = { kind: 'empty' };
   else if (toHex(terminal.key) === toHex(key)) t = { kind: 'account', account: terminal.account };
-  else t = { kind: 'other', key: terminal.key.slice(), account: terminal.account };
-  return Object.freeze({ siblings: Object.freeze(siblings.map((s) => (s === null ? null : s.slice()))), terminal: Object.freeze(t) });
+  else t = { kind: 'other', key: Uint8Array.from(terminal.key), account: terminal.account };
+  return Object.freeze({ siblings: Object.freeze(siblings.map((s) => (s === null ? null : Uint8Array.from(s)))), terminal: Object.freeze(t) });
 }
 
 function samePrefix(a: Hash, b: Hash, bits: number): boolean {
@@ -111,13 +111,13 @@ export function decodeAccountProof(bytes: Uint8Array, maxBytes: number = MAX_PRO
   if (bytes.length > maxBytes) throw new LedgerError({ code: 'LEDGER_TOO_LARGE', what: 'proof', size: bytes.length, max: maxBytes });
   return asLedgerDecode('proof', () => {
     const items = readArray(decode(bytes, maxBytes), 'proof', 5);
-    const siblings = readArray(items[0], 'proof.siblings', SMT_DEPTH).map((s, i) => (s === null ? null : readBytes(s, `proof.siblings[${i}]`, HASH_BYTES)));
+    const siblings = readArray(items[0], 'proof.siblings', SMT_DEPTH).map((s, i) => (s === null ? null : Uint8Array.from(readBytes(s, `proof.siblings[${i}]`, HASH_BYTES))));
     const kind = readUint(items[1], 'proof.kind');
     let terminal: ProofTerminal;
     if (kind === 0 && items.length === 2) terminal = { kind: 'empty' };
     else if (kind === 1 && items.length === 4) terminal = { kind: 'account', account: readAccount(items[2], items[3]) };
     else if (kind === 2 && items.length === 5) {
-      terminal = { kind: 'other', key: readBytes(items[2], 'proof.otherKey', HASH_BYTES), account: readAccount(items[3], items[4]) };
+      terminal = { kind: 'other', key: Uint8Array.from(readBytes(items[2], 'proof.otherKey', HASH_BYTES)), account: readAccount(items[3], items[4]) };
     } else throw malformed('proof', `bad terminal kind ${kind} with ${items.length} fields`);
     return Object.freeze({ siblings: Object.freeze(siblings), terminal: Object.freeze(terminal) });
   });
