@@ -1,0 +1,129 @@
+/**
+ * Writes test/core/dmath.golden.json: inputs and outputs of src/core/dmath as IEEE-754 bit
+ * patterns (16 hex digits), which test/core/dmath.test.ts then requires bit for bit.
+ *
+ * REGENERATE ONLY WHEN THE ALGORITHM DELIBERATELY CHANGES. The file pins the consensus-visible
+ * behaviour of dmath: a block mined with one version must validate with the next, so a change
+ * in these bits is a hard fork, not a refactor. Run: npx tsx test/core/gen-dmath-golden.ts
+ *
+ * Format: { "<fn>": [[xHex, yHex, xDecimal], ...], ... }; a NaN output is written "nan" because
+ * ECMAScript does not fix the bits of a NaN.
+ */
+import { writeFileSync } from 'node:fs';
+import { cos, exp, HALF_PI, LN2, log, PI, sin, TWO_PI } from '../../src/core/dmath/index.js';
+import { bitsHex, fromWords, highWord, lowWord, pow2 } from '../../src/core/dmath/float-bits.js';
+
+type Case = [x: string, y: string, decimal: string];
+
+/** The double `steps` representable values above (or below, if negative) a finite x >= 0. */
+function stepUp(x: number, steps: number): number {
+  const v = highWord(x) * 4294967296 + lowWord(x) + steps;
+  return fromWords(Math.floor(v / 4294967296), v % 4294967296);
+}
+
+function around(x: number, radius = 1): number[] {
+  const out: number[] = [];
+  for (let d = -radius; d <= radius; d++) out.push(stepUp(x, d));
+  return out;
+}
+
+/** A small fixed generator (xorshift32, Marsaglia 2003) so the sampled inputs never change. */
+function sampler(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  const next32 = (): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+  return () => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
+}
+
+const rnd = sampler(0x5eed_d4a7);
+const uniform = (lo: number, hi: number): number => lo + (hi - lo) * rnd();
+const logUniform = (e0: number, e1: number): number => {
+  const e = Math.floor(uniform(e0, e1));
+  return (1 + rnd()) * pow2(e);
+};
+const signed = (x: number): number => (rnd() < 0.5 ? -x : x);
+
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN];
+const MIN_SUB = 5e-324;
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+function trigInputs(): number[] {
+  const xs: number[] = [...SPECIAL, MIN_SUB, -MIN_SUB, 1e-310, MIN_NORMAL, 1e-300, 1e-20];
+  xs.push(...around(2 ** -27), ...around(2 ** -26), 1e-8, 1e-5, 0.001, 0.1, 0.3, 0.5, 0.75, 1, -1, 2, 3, 10, 100);
+  for (let k = 1; k <= 16; k++) xs.push(...around((k * PI) / 4));
+  xs.push(...around(HALF_PI), ...around(PI), ...around(TWO_PI, 2), -PI, -HALF_PI);
+  xs.push(...around(2 ** 20), 2 ** 20 - 0.5, 1e5, 5e5, 823549.6, 1e6, -1e6);
+  // Values just above the Cody-Waite range and far beyond it (exact BigInt reduction),
+  // including the double closest to a multiple of pi/2 (Muller, Elementary Functions, 11.1).
+  xs.push(6381956970095103 * 2 ** 797, 1e22, 2 ** 60, 1e100, 1e300, 2 ** 1023, Number.MAX_VALUE, -Number.MAX_VALUE);
+  for (let i = 0; i < 40; i++) xs.push(uniform(-10, 10));
+  for (let i = 0; i < 15; i++) xs.push(uniform(0, TWO_PI));
+  for (let i = 0; i < 20; i++) xs.push(signed(logUniform(-30, 20)));
+  for (let i = 0; i < 10; i++) xs.push(signed(logUniform(21, 1023)));
+  return xs;
+}
+
+function expInputs(): number[] {
+  const xs: number[] = [...SPECIAL, MIN_SUB, -MIN_SUB, 1e-300, ...around(2 ** -28), -(2 ** -28), 1e-8, -1e-8];
+  xs.push(0.1, -0.1, 0.5, -0.5, ...around(LN2 / 2), ...around(LN2), -LN2, 1, -1, 2, 10, -10, 20, 100, -100);
+  xs.push(700, 708, 709, ...around(709.782712893384, 2), 709.79, 710, 1000);
+  xs.push(-700, -708.3964185322641, -708.4, -709, -720, -730, -740, -744, -745);
+  xs.push(...around(-745.1332191019411, 2), -745.2, -1000);
+  for (let i = 0; i < 40; i++) xs.push(uniform(-745.2, 709.8));
+  for (let i = 0; i < 20; i++) xs.push(uniform(-1, 1));
+  return xs;
+}
+
+function logInputs(): number[] {
+  const xs: number[] = [...SPECIAL, -1, -MIN_SUB, MIN_SUB, 2 * MIN_SUB, 1e-320, 1e-310, ...around(MIN_NORMAL)];
+  xs.push(...around(1, 3), 1 + 1e-10, 1 - 1e-10, 1 + 1e-5, 1 - 1e-5, 0.9, 1.1, 0.5, 2, 4, 1024, 0.25);
+  xs.push(Math.E, 10, 0.1, 100, 1e10, 1e-10, 1e100, 1e300, Number.MAX_VALUE);
+  xs.push(...around(Math.SQRT2), ...around(Math.SQRT1_2), ...around(fromWords(0x3ff6a09e, 0)));
+  for (let i = 0; i < 40; i++) xs.push(logUniform(-1074, 1023));
+  for (let i = 0; i < 20; i++) xs.push(uniform(0.9, 1.1));
+  for (let i = 0; i < 10; i++) xs.push(uniform(0, 1e-310));
+  return xs;
+}
+
+function decimal(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
+}
+
+function table(f: (x: number) => number, xs: readonly number[]): Case[] {
+  const seen = new Set<string>();
+  const out: Case[] = [];
+  for (const x of xs) {
+    const key = bitsHex(x);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push([key, bitsHex(f(x)), decimal(x)]);
+  }
+  return out;
+}
+
+const trigXs = trigInputs();
+const golden = {
+  comment:
+    'Golden vectors for src/core/dmath: [input bits, output bits, input as decimal]. ' +
+    'Generated by test/core/gen-dmath-golden.ts; regenerate only when the algorithm deliberately changes.',
+  sin: table(sin, trigXs),
+  cos: table(cos, trigXs),
+  exp: table(exp, expInputs()),
+  log: table(log, logInputs()),
+};
+
+const path = new URL('./dmath.golden.json', import.meta.url);
+const lines = Object.entries(golden).map(([key, value]) =>
+  typeof value === 'string'
+    ? `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`
+    : `  ${JSON.stringify(key)}: [\n${value.map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]`,
+);
+writeFileSync(path, `{\n${lines.join(',\n')}\n}\n`);
+const total = golden.sin.length + golden.cos.length + golden.exp.length + golden.log.length;
+console.log(`wrote ${total} cases to ${path.pathname}`);
