@@ -32,6 +32,16 @@ export function branchHash(left: Hash, right: Hash): Hash {
   return hashBranch(left, right);
 }
 
+/** leafHash over a prepared 48-byte input (key || balance || nonce), for the tree's hot path. */
+export function leafHashInput(input: Uint8Array): Hash {
+  return hashLeaf(input);
+}
+
+/** branchHash over a prepared 64-byte input (left || right), for the tree's hot path. */
+export function branchHashInput(input: Uint8Array): Hash {
+  return hashBranch(input);
+}
+
 /** Bit `depth` of the key, most significant bit of byte 0 first; 0 goes left. */
 export function bitAt(key: Hash, depth: number): number {
   return (key[depth >> 3]! >> (7 - (depth & 7))) & 1;
