@@ -1,11 +1,13 @@
 /**
- * The engine registry: name -> definition, with type parameters erased (eraseDefinition), as
+ * The engine registry: name -> definition, with type parameters erased (`eraseDefinition`), as
  * the simulator, the node and the CLI look engines up.
- * Owns: ENGINES (what `thermo sim --engine` and the node offer) and FIXTURE_ENGINES (test
- * fixtures that are runnable by name, so a replay command of a control run works, but are not
- * listed as engines).
+ * Owns: ENGINES (what `thermo sim --engine NAME` and the node can run), findEngine.
  * Does not own: any engine's code (one folder per engine under src/engines/).
- * Adding an engine: import its definition and add one line to ENGINES.
+ * Adding an engine: import its definition and add ONE line to ENGINES.
+ *
+ * 'reference' and 'reference-broken' are test fixtures (src/engines/reference/index.ts), not
+ * designs Thermo measures. They are registered by name so that the replay command printed by a
+ * control run (`reference-broken` with an equivocating leader) runs as printed.
  */
 import { ThermoError } from '../core/index.js';
 import { eraseDefinition } from '../protocol/index.js';
@@ -14,19 +16,19 @@ import { referenceBrokenDefinition, referenceDefinition } from './reference/inde
 
 export const ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<string, ErasedEngineDefinition>([
   ['reference', eraseDefinition(referenceDefinition)],
-]);
-
-export const FIXTURE_ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<string, ErasedEngineDefinition>([
   ['reference-broken', eraseDefinition(referenceBrokenDefinition)],
 ]);
 
+/** Registered names that are test fixtures (listed apart by `thermo sim --list`). */
+export const FIXTURE_ENGINE_NAMES: ReadonlySet<string> = new Set(['reference', 'reference-broken']);
+
 export type EngineRegistryErrorType = { code: 'ENGINE_UNKNOWN'; engine: string; known: string };
 
-/** The definition named `name` (engines first, then fixtures); throws ENGINE_UNKNOWN. */
+export class EngineRegistryError extends ThermoError<EngineRegistryErrorType> {}
+
+/** The definition registered as `name`; throws ENGINE_UNKNOWN with the known names. */
 export function findEngine(name: string): ErasedEngineDefinition {
-  const d = ENGINES.get(name) ?? FIXTURE_ENGINES.get(name);
+  const d = ENGINES.get(name);
   if (d === undefined) throw new EngineRegistryError({ code: 'ENGINE_UNKNOWN', engine: name, known: [...ENGINES.keys()].join(', ') });
   return d;
 }
-
-export class EngineRegistryError extends ThermoError<EngineRegistryErrorType> {}

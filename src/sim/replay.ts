@@ -20,6 +20,8 @@ export interface FlagSpec {
   /** Value placeholder for help; absent for boolean flags. */
   readonly arg?: string;
   readonly help: string;
+  /** The value a flag given without one means (e.g. a bare `--regions` is round-robin). */
+  readonly bare?: string;
 }
 
 export const SIM_FLAGS: readonly FlagSpec[] = Object.freeze([
@@ -33,7 +35,12 @@ export const SIM_FLAGS: readonly FlagSpec[] = Object.freeze([
   { name: 'behaviour', arg: 'NAME', help: "Byzantine behaviour: 'silent' or one of the engine's adversaries (default silent)" },
   { name: 'rtt', arg: 'MS', help: 'fixed round-trip time (default 100)' },
   { name: 'jitter', arg: 'MS', help: 'uniform one-way jitter in [0, MS] with --rtt (default 5)' },
-  { name: 'regions', arg: 'ASSIGN', help: 'SimBlock 2019 region latency matrix; nodes assigned round-robin or bitcoin-2019' },
+  {
+    name: 'regions',
+    arg: 'ASSIGN',
+    bare: 'round-robin',
+    help: 'SimBlock 2019 region latency matrix instead of --rtt; nodes assigned round-robin (default) or bitcoin-2019',
+  },
   { name: 'region-jitter', arg: 'KIND', help: 'pareto (SimBlock) or none (default pareto)' },
   { name: 'bandwidth', arg: 'MBPS', help: "per-node upload and download cap in Mbit/s, 'regions' (SimBlock 2019) or 'unlimited' (default)" },
   { name: 'upload', arg: 'MBPS', help: 'per-node upload cap in Mbit/s (overrides --bandwidth)' },
