@@ -1,0 +1,79 @@
+/**
+ * The orphan pool: blocks whose parent is not known yet, held while the parent is fetched
+ * (`get-block` to the peer that sent the orphan). Bounded: at most `max` blocks; when full, a new
+ * orphan is refused (COHERENCE_ORPHAN_POOL_FULL, no penalty: an honest peer ahead of us sends
+ * such blocks), so a peer cannot make us hold unbounded unvalidated data. Only cheap checks are
+ * possible without the parent (size, seal shape, proof of work against the claimed target);
+ * everything else is checked when the block connects.
+ */
+import { toHex } from '../../core/index.js';
+import type { Block } from '../../ledger/index.js';
+import { blockHash } from '../../ledger/index.js';
+import { CoherenceError } from './errors.js';
+
+export interface Orphan {
+  readonly block: Block;
+  readonly hashHex: string;
+  readonly parentHex: string;
+  readonly from: number;
+  readonly size: number;
+}
+
+export class OrphanPool {
+  private readonly byHash = new Map<string, Orphan>();
+  private readonly byParent = new Map<string, Set<string>>();
+
+  constructor(readonly max: number) {}
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  has(hashHex: string): boolean {
+    return this.byHash.has(hashHex);
+  }
+
+  /** Holds `block`; false when already held. Throws COHERENCE_ORPHAN_POOL_FULL when full. */
+  add(block: Block, from: number, size: number): boolean {
+    const hashHex = toHex(blockHash(block));
+    if (this.byHash.has(hashHex)) return false;
+    if (this.byHash.size >= this.max) throw new CoherenceError({ code: 'COHERENCE_ORPHAN_POOL_FULL', max: this.max });
+    const parentHex = toHex(block.header.parents[0]!);
+    this.byHash.set(hashHex, Object.freeze({ block, hashHex, parentHex, from, size }));
+    let kids = this.byParent.get(parentHex);
+    if (kids === undefined) {
+      kids = new Set();
+      this.byParent.set(parentHex, kids);
+    }
+    kids.add(hashHex);
+    return true;
+  }
+
+  /** Removes and returns the orphans whose parent is `parentHex`, in arrival order. */
+  takeChildren(parentHex: string): readonly Orphan[] {
+    const kids = this.byParent.get(parentHex);
+    if (kids === undefined) return [];
+    this.byParent.delete(parentHex);
+    const out: Orphan[] = [];
+    for (const h of kids) {
+      const o = this.byHash.get(h);
+      if (o !== undefined) {
+        this.byHash.delete(h);
+        out.push(o);
+      }
+    }
+    return out;
+  }
+
+  /** Drops orphans at or below `height` (they can no longer connect above the finalized root). */
+  dropAtOrBelow(height: number): void {
+    for (const o of [...this.byHash.values()]) {
+      if (o.block.header.height <= height) {
+        this.byHash.delete(o.hashHex);
+        const kids = this.byParent.get(o.parentHex);
+        kids?.delete(o.hashHex);
+        if (kids !== undefined && kids.size === 0) this.byParent.delete(o.parentHex);
+      }
+    }
+  }
+}
