@@ -10,7 +10,7 @@ const cborValue: fc.Arbitrary<CborValue> = fc.letrec((tie) => ({
     fc.constant(null),
     fc.boolean(),
     fc.integer(),
-    fc.double({ noNaN: true }),
+    fc.double({ noNaN: true }).map((d) => (Object.is(d, -0) ? 0 : d)), // -0 is normalised: see below
     fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }).filter((b) => b < -(2n ** 53n) || b > 2n ** 53n),
     fc.string(),
     fc.uint8Array({ maxLength: 40 }),
@@ -89,6 +89,11 @@ describe('codec', () => {
     expect(codeOf(() => decode(new Uint8Array(200_000).fill(0x81)))).toBe('CODEC_TOO_DEEP');
     // wide but shallow is fine
     expect(codeOf(() => decode(encode([[1], [2], [[3]], [4]])))).toBeUndefined();
+  });
+
+  it('normalises -0 to 0 (one encoding per value class; no sign-of-zero in consensus data)', () => {
+    expect(toHex(encode(-0))).toBe(toHex(encode(0)));
+    expect(Object.is(decode(encode(-0)), 0)).toBe(true);
   });
 
   it('reads unsigned integers in both representations', () => {

@@ -13,7 +13,9 @@ import { ThermoError } from '../errors.js';
 export const SEED_BYTES = 32;
 export const PUBLIC_KEY_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
-export const VERIFY_KEY_CACHE_MAX = 4096;
+// Building a KeyObject costs about as much as a verify; the cache must hold every active sender
+// of a busy network. 65,536 KeyObjects take roughly 20 MB.
+export const VERIFY_KEY_CACHE_MAX = 65_536;
 
 // ASN.1 prefixes of the PKCS#8 and SPKI wrappings of raw Ed25519 keys (RFC 8410).
 const PKCS8_PREFIX = fromHex('302e020100300506032b657004220420');
