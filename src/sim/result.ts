@@ -33,7 +33,10 @@ export interface SimSummary {
   /** Transactions finalized at their submitting node within the measured duration, per second. */
   readonly tps: number;
   readonly offered_tps: number;
-  /** Bytes sent per node per second of simulated time (framing included). */
+  /**
+   * Bytes sent per node per second over the measured window [0, duration] (framing included;
+   * copies the network later lost count, they were sent). All nodes, Byzantine included.
+   */
   readonly bytes_per_node_per_s: number;
   readonly msgs_per_node_per_s: number;
   readonly safety_violations: number;

@@ -117,6 +117,10 @@ export class ReferenceEngine implements Engine<RefMessage> {
   private aheadHeight = 0;
   private aheadPeer = -1;
   private lastSyncAt = Number.NEGATIVE_INFINITY;
+  /** Last height the latest sync request asked for. */
+  private syncUpTo = 0;
+  /** Sync answers that arrived before their parent (reordering), by height. */
+  private readonly syncBuffer = new Map<number, { readonly from: NodeIndex; readonly block: Block; readonly cert: readonly CertVote[] }>();
   private progressAt = 0;
   private readonly restoreCost: number;
 
@@ -270,7 +274,7 @@ export class ReferenceEngine implements Engine<RefMessage> {
         this.onVote(from, m.height, m.hash, m.signature, now, out);
         return;
       case 'sync-request':
-        this.onSyncRequest(from, m.fromHeight, out);
+        this.onSyncRequest(from, m.fromHeight, now, out);
         return;
       case 'sync-block':
         this.onSyncBlock(from, m.block, m.cert, now, out);
@@ -518,12 +522,12 @@ export class ReferenceEngine implements Engine<RefMessage> {
         k++;
       }
     }
+    if (this.aheadHeight > this.height) this.requestSync(now, out);
     if (now - this.progressAt < period) return;
     const mine = this.myVotes.get(this.height + 1);
     if (mine !== undefined) out.push({ kind: 'broadcast', message: { t: 'vote', height: this.height + 1, hash: mine.hash, signature: mine.signature } });
     if (this.open !== null) out.push({ kind: 'broadcast', message: { t: 'proposal', block: this.open.block } });
-    if (this.aheadHeight > this.height) this.requestSync(now, out);
-    else if (mine === undefined && !this.isLeader) {
+    if (mine === undefined && !this.isLeader && this.aheadHeight <= this.height) {
       // Nothing to vote on and no progress: maybe the proposal was lost; ask the leader.
       this.aheadPeer = LEADER;
       this.requestSync(now, out, true);
@@ -541,10 +545,18 @@ export class ReferenceEngine implements Engine<RefMessage> {
     if (this.aheadPeer < 0 || this.aheadPeer === this.ctx.self) return;
     if (!force && now - this.lastSyncAt < this.ctx.params.retransmitMs) return;
     this.lastSyncAt = now;
+    this.syncUpTo = this.height + MAX_SYNC_BLOCKS;
     out.push({ kind: 'send', to: this.aheadPeer, message: { t: 'sync-request', fromHeight: this.height + 1 } });
   }
 
-  private onSyncRequest(from: NodeIndex, fromHeight: number, out: Out[]): void {
+  private onSyncRequest(from: NodeIndex, fromHeight: number, now: number, out: Out[]): void {
+    // A peer asking for heights above ours has finalized more than we have (for example the
+    // leader missed the votes of a height its replicas finalized): catch up from it.
+    if (fromHeight - 1 > this.height) {
+      this.sawAhead(from, fromHeight - 1);
+      this.requestSync(now, out);
+      return;
+    }
     for (let h = fromHeight; h <= this.height && h < fromHeight + MAX_SYNC_BLOCKS; h++) {
       const f = this.finalBlocks.get(h);
       if (f === undefined) continue;
@@ -557,9 +569,25 @@ export class ReferenceEngine implements Engine<RefMessage> {
   private onSyncBlock(from: NodeIndex, block: Block, cert: readonly CertVote[], now: number, out: Out[]): void {
     const h = block.header.height;
     if (h !== this.height + 1) {
-      if (h > this.height + 1) this.sawAhead(from, h);
+      if (h > this.height + 1) {
+        this.sawAhead(from, h);
+        if (h <= this.height + LOOKAHEAD && this.syncBuffer.size < LOOKAHEAD) this.syncBuffer.set(h, { from, block, cert });
+      }
       return;
     }
+    if (!this.applySyncBlock(from, block, cert, now, out)) return;
+    // Answers that overtook this one, then the next batch if we are still behind.
+    for (let next = this.syncBuffer.get(this.height + 1); next !== undefined; next = this.syncBuffer.get(this.height + 1)) {
+      this.syncBuffer.delete(this.height + 1);
+      if (!this.applySyncBlock(next.from, next.block, next.cert, now, out)) break;
+    }
+    for (const k of [...this.syncBuffer.keys()]) if (k <= this.height) this.syncBuffer.delete(k);
+    if (this.aheadHeight > this.height && this.height >= this.syncUpTo) this.requestSync(now, out, true);
+  }
+
+  /** Verifies a certified block for the next height and commits it; false when refused. */
+  private applySyncBlock(from: NodeIndex, block: Block, cert: readonly CertVote[], now: number, out: Out[]): boolean {
+    const h = block.header.height;
     const hash = blockHash(block);
     out.push({ kind: 'cost', op: 'sig-verify', count: cert.length });
     const voters = new Set<number>();
@@ -570,11 +598,11 @@ export class ReferenceEngine implements Engine<RefMessage> {
     }
     if (voters.size < this.quorum && !this.mode.finalizeOnProposal) {
       out.push({ kind: 'penalize', peer: from, code: 'REF_BAD_CERTIFICATE', weight: 5 });
-      return;
+      return false;
     }
     if (block.header.parents.length !== 1 || toHex(block.header.parents[0]!) !== toHex(this.lastHash)) {
       out.push({ kind: 'penalize', peer: from, code: 'REF_BAD_PARENT', weight: 1 });
-      return;
+      return false;
     }
     let state: LedgerState;
     out.push({ kind: 'cost', op: 'tx-apply', count: block.txs.length }, { kind: 'cost', op: 'sig-verify', count: block.txs.length });
@@ -583,10 +611,11 @@ export class ReferenceEngine implements Engine<RefMessage> {
     } catch (err) {
       if (!(err instanceof LedgerError)) throw err;
       out.push({ kind: 'penalize', peer: from, code: err.code, weight: 1 });
-      return;
+      return false;
     }
     const c: Candidate = Object.freeze({ block, state, height: h, hashHex: toHex(hash) });
     this.commit(c, cert, now, out);
     this.tryFinalize(now, out);
+    return true;
   }
 }
