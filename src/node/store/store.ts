@@ -1,0 +1,321 @@
+/**
+ * The node's embedded database: one lmdb environment in `<dataDir>/db` with named
+ * sub-databases:
+ *   meta     schema version, genesis hash
+ *   records  the engine's durable records (`persist` effects): blocks, votes, accepted txs, ...
+ *   final    finalized entries by seq; `heights` and `values` index them by height and value
+ *   txs      per transaction id: accepted (durably acknowledged) or final (with its seq)
+ *   keys     the validator seed
+ * Every value is sealed with a checksum (checksum.ts) and verified on every read.
+ *
+ * Durability: `write(batch)` runs one lmdb transaction (atomic) and resolves after the commit
+ * is synced to disk (overlappingSync off: the commit promise means "on disk"). The runtime
+ * waits on it before anything that depends on the batch leaves the process. A SIGKILL at any
+ * moment leaves either the whole batch or none of it.
+ *
+ * Opening: the data file's metadata is checked before lmdb maps it (file-check.ts); then every
+ * record is read back and verified. A damaged or truncated store raises a StoreError with a
+ * clear message; it is never used.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
+import { decode, encode, readArray, readBigUint, readString, readUint, bigToCbor, isThermoError } from '../../core/index.js';
+import type { CborValue } from '../../core/index.js';
+import type { FinalizedEntry } from '../../protocol/index.js';
+import { seal, unseal } from './checksum.js';
+import { StoreError, corrupt } from './errors.js';
+import { checkDataFile } from './file-check.js';
+
+export const STORE_SCHEMA_VERSION = 1;
+const DB_NAMES = ['meta', 'records', 'final', 'heights', 'values', 'txs', 'keys'] as const;
+type DbName = (typeof DB_NAMES)[number];
+
+export type TxRecord =
+  | { readonly status: 'accepted' }
+  | { readonly status: 'final'; readonly seq: number };
+
+/** Everything one engine input made durable, written atomically. */
+export interface StoreBatch {
+  readonly records: readonly { readonly key: string; readonly value: Uint8Array | null }[];
+  readonly finalized: readonly FinalizedEntry[];
+  /** Transactions whose acknowledgement this batch backs. */
+  readonly accepted: readonly string[];
+}
+
+export interface OpenStoreOptions {
+  readonly dataDir: string;
+  /** Hex genesis hash: a new store records it, an existing one must match it. */
+  readonly genesisHash: string;
+}
+
+export interface OpenedStore {
+  readonly store: NodeStore;
+  /** The engine's durable records, verified: what the engine gets as `restored`. */
+  readonly restored: ReadonlyMap<string, Uint8Array>;
+  /** True when the store was created by this call. */
+  readonly fresh: boolean;
+}
+
+export function storePath(dataDir: string): string {
+  return join(dataDir, 'db');
+}
+
+function encodeEntry(e: FinalizedEntry): Uint8Array {
+  const m: Record<string, CborValue> = { seq: e.seq, slot: e.slot, value: e.value, txIds: [...e.txIds] };
+  if (e.height !== undefined) m.height = e.height;
+  if (e.stateRoot !== undefined) m.stateRoot = e.stateRoot;
+  if (e.supply !== undefined) m.supply = bigToCbor(e.supply);
+  if (e.minted !== undefined) m.minted = bigToCbor(e.minted);
+  return encode(m);
+}
+
+function decodeEntry(bytes: Uint8Array): FinalizedEntry {
+  const v = decode(bytes);
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) throw new Error('entry is not a map');
+  const m = v as Record<string, CborValue>;
+  const txIds = readArray(m.txIds, 'txIds', 1_000_000).map((t) => readString(t, 'txId', 128));
+  const entry: {
+    seq: number;
+    slot: string;
+    value: string;
+    txIds: readonly string[];
+    height?: number;
+    stateRoot?: string;
+    supply?: bigint;
+    minted?: bigint;
+  } = { seq: readUint(m.seq, 'seq'), slot: readString(m.slot, 'slot', 1024), value: readString(m.value, 'value', 1024), txIds };
+  if (m.height !== undefined) entry.height = readUint(m.height, 'height');
+  if (m.stateRoot !== undefined) entry.stateRoot = readString(m.stateRoot, 'stateRoot', 128);
+  if (m.supply !== undefined) entry.supply = readBigUint(m.supply, 'supply');
+  if (m.minted !== undefined) entry.minted = readBigUint(m.minted, 'minted');
+  return Object.freeze(entry);
+}
+
+function encodeTx(r: TxRecord): Uint8Array {
+  return encode(r.status === 'final' ? [1, r.seq] : [0]);
+}
+
+function decodeTx(bytes: Uint8Array): TxRecord {
+  const items = readArray(decode(bytes), 'tx', 2);
+  return readUint(items[0], 'tx.status') === 1 ? { status: 'final', seq: readUint(items[1], 'tx.seq') } : { status: 'accepted' };
+}
+
+function u53(n: number): Uint8Array {
+  return encode(n);
+}
+
+function readU53(bytes: Uint8Array): number {
+  return readUint(decode(bytes), 'number');
+}
+
+export class NodeStore {
+  private readonly dbs: Record<DbName, Database<Uint8Array, string | number>>;
+  private closed = false;
+  private lastSeq = -1;
+
+  private constructor(
+    private readonly env: RootDatabase,
+    readonly path: string,
+  ) {
+    const dbs = {} as Record<DbName, Database<Uint8Array, string | number>>;
+    for (const name of DB_NAMES) dbs[name] = env.openDB<Uint8Array, string | number>({ name, encoding: 'binary' });
+    this.dbs = dbs;
+  }
+
+  /**
+   * Opens (or creates) the store, checks it belongs to this chain and schema, and reads back
+   * the engine's records. Throws StoreError, and leaves nothing open, when it cannot be trusted.
+   */
+  static open(options: OpenStoreOptions): OpenedStore {
+    const path = storePath(options.dataDir);
+    mkdirSync(path, { recursive: true });
+    checkDataFile(join(path, 'data.mdb'));
+    let env: RootDatabase;
+    try {
+      env = open({ path, overlappingSync: false, maxDbs: 16, encoding: 'binary' });
+    } catch (err) {
+      throw new StoreError({ code: 'STORE_IO', path, reason: err instanceof Error ? err.message : String(err) });
+    }
+    const store = new NodeStore(env, path);
+    try {
+      const fresh = store.checkMeta(options.genesisHash);
+      const restored = store.verifyAll();
+      return { store, restored, fresh };
+    } catch (err) {
+      void env.close();
+      throw err;
+    }
+  }
+
+  private read(db: DbName, key: string | number): Uint8Array | undefined {
+    if (this.closed) throw new StoreError({ code: 'STORE_CLOSED' });
+    const raw = this.dbs[db].getBinary(key);
+    if (raw === undefined) return undefined;
+    const payload = unseal(db, key, raw);
+    if (payload === null) throw corrupt(this.path, `checksum mismatch in ${db}/${String(key)}`);
+    return payload;
+  }
+
+  private put(db: DbName, key: string | number, payload: Uint8Array): void {
+    void this.dbs[db].put(key, seal(db, key, payload));
+  }
+
+  /** Returns true for a new store (meta written now); throws on a foreign or damaged one. */
+  private checkMeta(genesisHash: string): boolean {
+    const schema = this.read('meta', 'schema');
+    if (schema === undefined) {
+      for (const name of DB_NAMES) {
+        if (this.dbs[name].getCount() > 0) throw corrupt(this.path, `the meta record is missing but ${name} holds data`);
+      }
+      // Written synchronously: a new store is marked before anything else lands in it.
+      this.env.transactionSync(() => {
+        this.put('meta', 'schema', u53(STORE_SCHEMA_VERSION));
+        this.put('meta', 'genesis', encode(genesisHash));
+      });
+      return true;
+    }
+    const found = readU53(schema);
+    if (found !== STORE_SCHEMA_VERSION) {
+      throw new StoreError(
+        { code: 'STORE_SCHEMA_MISMATCH', path: this.path, found, expected: STORE_SCHEMA_VERSION },
+        `store at ${this.path} has schema ${found}, this node needs ${STORE_SCHEMA_VERSION}; refusing to start`,
+      );
+    }
+    const g = this.read('meta', 'genesis');
+    const stored = g === undefined ? '' : readString(decode(g), 'genesis', 128);
+    if (stored !== genesisHash) {
+      throw new StoreError(
+        { code: 'STORE_GENESIS_MISMATCH', path: this.path, found: stored, expected: genesisHash },
+        `store at ${this.path} belongs to genesis ${stored.slice(0, 16)}..., not ${genesisHash.slice(0, 16)}...; use another data directory`,
+      );
+    }
+    return false;
+  }
+
+  /** Reads every value of every sub-database back through its checksum; returns the records. */
+  private verifyAll(): Map<string, Uint8Array> {
+    const restored = new Map<string, Uint8Array>();
+    for (const name of DB_NAMES) {
+      for (const { key, value } of this.dbs[name].getRange()) {
+        const payload = unseal(name, key, value);
+        if (payload === null) throw corrupt(this.path, `checksum mismatch in ${name}/${String(key)}`);
+        if (name === 'records') restored.set(String(key), payload);
+        if (name === 'final') {
+          try {
+            const e = decodeEntry(payload);
+            if (e.seq !== key) throw new Error(`entry seq ${e.seq} stored under ${String(key)}`);
+            if (e.seq > this.lastSeq) this.lastSeq = e.seq;
+          } catch (err) {
+            throw corrupt(this.path, `undecodable finalized entry ${String(key)}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+      }
+    }
+    return restored;
+  }
+
+  /** Writes one batch atomically; resolves once it is on disk. */
+  write(batch: StoreBatch): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreError({ code: 'STORE_CLOSED' }));
+    const p = this.env.transaction(() => {
+      for (const r of batch.records) {
+        if (r.value === null) void this.dbs.records.remove(r.key);
+        else this.put('records', r.key, r.value);
+      }
+      for (const e of batch.finalized) {
+        this.put('final', e.seq, encodeEntry(e));
+        if (e.height !== undefined) this.put('heights', e.height, u53(e.seq));
+        this.put('values', e.value, u53(e.seq));
+        for (const id of e.txIds) this.put('txs', id, encodeTx({ status: 'final', seq: e.seq }));
+      }
+      for (const id of batch.accepted) {
+        // Never downgrade a final transaction back to accepted (a client retry after finality).
+        const prior = this.dbs.txs.getBinary(id);
+        if (prior === undefined) this.put('txs', id, encodeTx({ status: 'accepted' }));
+      }
+    });
+    for (const e of batch.finalized) if (e.seq > this.lastSeq) this.lastSeq = e.seq;
+    return p.then(
+      () => undefined,
+      (err: unknown) => {
+        throw new StoreError({ code: 'STORE_IO', path: this.path, reason: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  }
+
+  // ---- reads (API) ---------------------------------------------------------------------------
+
+  /** Highest finalized seq written (durable or in flight), or -1. */
+  get lastFinalizedSeq(): number {
+    return this.lastSeq;
+  }
+
+  finalizedBySeq(seq: number): FinalizedEntry | undefined {
+    const b = this.read('final', seq);
+    return b === undefined ? undefined : this.decodeOrCorrupt(b, `final/${seq}`);
+  }
+
+  finalizedByHeight(height: number): FinalizedEntry | undefined {
+    const s = this.read('heights', height);
+    return s === undefined ? undefined : this.finalizedBySeq(readU53(s));
+  }
+
+  finalizedByValue(value: string): FinalizedEntry | undefined {
+    const s = this.read('values', value);
+    return s === undefined ? undefined : this.finalizedBySeq(readU53(s));
+  }
+
+  /** Up to `limit` entries with seq >= from, in seq order. */
+  finalizedRange(from: number, limit: number): FinalizedEntry[] {
+    const out: FinalizedEntry[] = [];
+    for (const { key, value } of this.dbs.final.getRange({ start: from, limit })) {
+      const payload = unseal('final', key, value);
+      if (payload === null) throw corrupt(this.path, `checksum mismatch in final/${String(key)}`);
+      out.push(this.decodeOrCorrupt(payload, `final/${String(key)}`));
+    }
+    return out;
+  }
+
+  txStatus(id: string): TxRecord | undefined {
+    const b = this.read('txs', id);
+    return b === undefined ? undefined : decodeTx(b);
+  }
+
+  private decodeOrCorrupt(bytes: Uint8Array, what: string): FinalizedEntry {
+    try {
+      return decodeEntry(bytes);
+    } catch (err) {
+      if (isThermoError(err) || err instanceof Error) throw corrupt(this.path, `undecodable ${what}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  // ---- keys ----------------------------------------------------------------------------------
+
+  validatorSeed(): Uint8Array | undefined {
+    return this.read('keys', 'validator');
+  }
+
+  /** Stores the validator seed (durably) on first start; a later start must present the same. */
+  async adoptValidatorSeed(seed: Uint8Array): Promise<void> {
+    const prior = this.validatorSeed();
+    if (prior !== undefined) {
+      if (Buffer.compare(Buffer.from(prior), Buffer.from(seed)) !== 0) {
+        throw new StoreError(
+          { code: 'STORE_KEY_MISMATCH', path: this.path },
+          `store at ${this.path} holds another validator key than the configured key file; refusing to start`,
+        );
+      }
+      return;
+    }
+    await this.env.transaction(() => this.put('keys', 'validator', seed));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.env.close();
+  }
+}
