@@ -28,7 +28,7 @@ export interface SimLimits {
   readonly maxQueue: number;
   /** Most inputs waiting for a busy node's CPU; later ones are dropped (`inbox_overflow`). */
   readonly maxInbox: number;
-  /** Longest uplink backlog a node queues before dropping (`upload_overflow`). */
+  /** Longest uplink (downlink) backlog a node queues before dropping (`upload_overflow`, `download_overflow`). */
   readonly maxBacklogMs: number;
 }
 

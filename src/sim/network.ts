@@ -18,7 +18,12 @@
  *
  * Bounds: a sender whose uplink backlog would exceed `maxBacklogMs` drops the message (counted
  * as `upload_overflow`) instead of queueing without limit: a real node's send buffers are finite
- * and a stalled TCP connection is eventually reset.
+ * and a stalled TCP connection is eventually reset. Likewise a receiver's downlink
+ * (`download_overflow`).
+ *
+ * Not modelled: copies still waiting in a crashed sender's uplink queue are delivered anyway
+ * (the queue is reset for new sends only); per-link (rather than per-node) bandwidth; TCP slow
+ * start, congestion control and ACK traffic.
  */
 import { dmath } from '../core/index.js';
 import type { Prng } from '../core/index.js';
@@ -148,12 +153,17 @@ export class NetworkModel {
     return done;
   }
 
-  /** Reserves the receiver's downlink from the arrival of the first bit; returns completion. */
+  /**
+   * Reserves the receiver's downlink from the arrival of the first bit; returns completion, or
+   * -1 when the downlink backlog would exceed `maxBacklogMs` (the copy is dropped: a real
+   * receiver's buffers are finite too, and TCP would have throttled the senders).
+   */
   reserveDownload(to: number, at: number, wireBytes: number): number {
     const bps = this.downBps[to]!;
     if (bps === 0) return at;
     const free = this.downFreeAt[to]!;
     const start = free > at ? free : at;
+    if (start - at > this.maxBacklogMs) return -1;
     const done = start + (wireBytes * 8000) / bps;
     this.downFreeAt[to] = done;
     return done;

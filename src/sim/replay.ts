@@ -64,7 +64,7 @@ export const SIM_FLAGS: readonly FlagSpec[] = Object.freeze([
   { name: 'max-events', arg: 'N', help: `stop after N events (default ${DEFAULT_LIMITS.maxEvents})` },
   { name: 'max-queue', arg: 'N', help: `most pending events (default ${DEFAULT_LIMITS.maxQueue})` },
   { name: 'max-inbox', arg: 'N', help: `most inputs waiting per node (default ${DEFAULT_LIMITS.maxInbox})` },
-  { name: 'max-backlog', arg: 'MS', help: `longest uplink backlog per node (default ${DEFAULT_LIMITS.maxBacklogMs})` },
+  { name: 'max-backlog', arg: 'MS', help: `longest uplink or downlink backlog per node before copies are dropped (default ${DEFAULT_LIMITS.maxBacklogMs})` },
 ]);
 
 /** Option values keyed by flag name (without dashes), as strings. */

@@ -51,7 +51,7 @@ export interface SimSummary {
   readonly trace_hash: string;
 }
 
-export type DropReason = 'loss' | 'partition' | 'crashed' | 'upload_overflow' | 'inbox_overflow' | 'decode';
+export type DropReason = 'loss' | 'partition' | 'crashed' | 'upload_overflow' | 'download_overflow' | 'inbox_overflow' | 'decode';
 
 export interface NodeReport {
   readonly node: number;

@@ -155,7 +155,15 @@ export class Simulation {
   private truncated = false;
   private duplicated = 0;
   private penalties = 0;
-  private readonly drops: Record<DropReason, number> = { loss: 0, partition: 0, crashed: 0, upload_overflow: 0, inbox_overflow: 0, decode: 0 };
+  private readonly drops: Record<DropReason, number> = {
+    loss: 0,
+    partition: 0,
+    crashed: 0,
+    upload_overflow: 0,
+    download_overflow: 0,
+    inbox_overflow: 0,
+    decode: 0,
+  };
   private readonly penaltiesByCode = new Map<string, number>();
   private readonly engineErrors: EngineErrorReport[] = [];
   private engineErrorCount = 0;
@@ -273,6 +281,10 @@ export class Simulation {
         // First bit at the receiver: reserve its downlink; deliver when the last bit is in.
         this.trace.event(ev.kind, ev.node, now, ev.a, ev.b);
         const done = this.net.reserveDownload(ev.node, now, ev.b);
+        if (done < 0) {
+          this.drops.download_overflow++;
+          return;
+        }
         this.push(done, EV.DELIVER, ev.node, ev.a, ev.b, ev.ref);
         return;
       }

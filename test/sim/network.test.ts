@@ -85,6 +85,20 @@ describe('network model: exact values on tiny cases', () => {
     expect(r.perNode[1]!.msgsIn).toBe(11);
   });
 
+  it('downlink backlog beyond maxBacklogMs drops copies (download_overflow)', () => {
+    const bps = 1_000_000;
+    const ser = (WIRE * 8000) / bps;
+    // Nodes 1..9 each send one copy to node 0 at the same instant.
+    const r = runProbe((ctx, input) => (input.kind === 'start' && ctx.self !== 0 ? [{ kind: 'send', to: 0, message: { seq: ctx.self, pad: PAD } }] : []), {
+      nodes: 10,
+      bandwidth: { kind: 'fixed', uploadBps: null, downloadBps: bps },
+      limits: { maxBacklogMs: 3 * ser + 1e-6 },
+    });
+    // Copies 0..3 start within the bound (copy k waits k * ser), the other five are dropped.
+    expect(r.summary.dropped.download_overflow).toBe(5);
+    expect(r.perNode[0]!.msgsIn).toBe(4);
+  });
+
   it('a node CPU busy with cost effects sends only when the work is done', () => {
     const r = runProbe(
       (ctx, input) => {
@@ -147,5 +161,26 @@ describe('SimBlock region matrix (dsg-titech/simblock NetworkConfiguration.java,
     for (let k = 1; k < 6; k++) {
       expect(gauge(r, 'recv_at', k)).toBeCloseTo(up[k]! + SIMBLOCK_LATENCY_2019_MS[0]![k]! + (wire * 8000) / down[k]!, 9);
     }
+  });
+});
+
+describe('CPU model: a busy node queues its inputs', () => {
+  const work: ProbeEffect = { kind: 'cost', op: 'sig-verify', count: 100 }; // 100 x 107 us = 10.7 ms
+  const script = (ctx: { self: number }, input: { kind: string; now: number; message?: { seq: number } }): ProbeEffect[] => {
+    if (input.kind === 'start' && ctx.self === 0) return Array.from({ length: 5 }, (_, i): ProbeEffect => ({ kind: 'send', to: 1, message: { seq: i, pad: 0 } }));
+    if (input.kind === 'message') return [work, { kind: 'metric', name: `handled_${input.message!.seq}`, value: input.now }];
+    return [];
+  };
+
+  it('inputs that arrive while the CPU is busy wait, in order, until it is free', () => {
+    const r = runProbe(script, { costModel: 'measured' });
+    for (let i = 0; i < 5; i++) expect(gauge(r, `handled_${i}`, 1)).toBeCloseTo(50 + i * 10.7, 9);
+  });
+
+  it('the inbox is bounded: inputs beyond maxInbox are dropped (inbox_overflow)', () => {
+    const r = runProbe(script, { costModel: 'measured', limits: { maxInbox: 2 } });
+    expect(r.summary.dropped.inbox_overflow).toBe(2);
+    expect(gauge(r, 'handled_2', 1)).toBeCloseTo(50 + 2 * 10.7, 9);
+    expect(gauge(r, 'handled_3', 1)).toBeNull();
   });
 });
