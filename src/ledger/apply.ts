@@ -244,3 +244,15 @@ export function proposeBlock(state: LedgerState, input: ProposalInput, rules: Ch
   const block = makeBlock(header, included, { maxBlockBytes: MAX_BLOCK_BYTES, maxTxsPerBlock: max });
   return Object.freeze({ block, state: next, rejected });
 }
+
+/** The header fields a block builder chooses; the ledger fills in chainId and both roots. */
+export type BlockTemplate = Omit<ProposalInput, 'txs'>;
+
+/**
+ * `proposeBlock` with the header fields and the candidate transfers as separate arguments:
+ * returns a block consistent with `state` (valid transfers only, reward credited, both roots
+ * filled in), the post-state and the transfers it left out with their typed errors.
+ */
+export function buildBlock(state: LedgerState, template: BlockTemplate, txs: readonly Transfer[], rules: ChainRules): Proposal {
+  return proposeBlock(state, { ...template, txs }, rules);
+}

@@ -73,3 +73,12 @@ export function devAddress(i: number): Address {
 export function devAllocations(count: number, balance: bigint): GenesisAllocation[] {
   return Array.from({ length: count }, (_, i) => ({ address: devAddress(i), balance }));
 }
+
+/**
+ * The shared devnet/simulation genesis: dev accounts 0..accounts-1, each holding `balance`.
+ * Same arguments, same root, on every machine.
+ */
+export function devGenesis(accounts: number, balance: bigint): LedgerState {
+  if (!Number.isSafeInteger(accounts) || accounts < 0) throw bad(`dev account count ${accounts} is not a safe uint`);
+  return genesisState(devAllocations(accounts, balance));
+}

@@ -35,7 +35,7 @@ export {
   isValidChainId,
   sameAddress,
 } from './transaction.js';
-export type { Transfer, UnsignedTransfer } from './transaction.js';
+export type { Transfer, UnsignedTransfer, SignedTransferFields } from './transaction.js';
 export { LedgerState } from './state.js';
 export type { AccountView } from './state.js';
 export { EMPTY_HASH, proveAccount, verifyAccountProof, encodeAccountProof, decodeAccountProof } from './smt/index.js';
@@ -45,8 +45,16 @@ export { makeHeader, encodeHeader, decodeHeader, headerHash } from './header.js'
 export type { BlockHeader, ConsensusFields } from './header.js';
 export { makeBlock, encodeBlock, decodeBlock, blockHash, DEFAULT_BLOCK_LIMITS } from './block.js';
 export type { Block, BlockLimits } from './block.js';
-export { applyTransactions, filterTransactions, applyBlock, proposeBlock } from './apply.js';
-export type { ChainRules, StrictApplyResult, FilterApplyResult, RejectedTransfer, ProposalInput, Proposal } from './apply.js';
-export { genesisState, devKeyPair, devAddress, devAllocations } from './genesis.js';
+export { applyTransactions, filterTransactions, applyBlock, proposeBlock, buildBlock } from './apply.js';
+export type {
+  ChainRules,
+  StrictApplyResult,
+  FilterApplyResult,
+  RejectedTransfer,
+  ProposalInput,
+  Proposal,
+  BlockTemplate,
+} from './apply.js';
+export { genesisState, devKeyPair, devAddress, devAllocations, devGenesis } from './genesis.js';
 export type { GenesisAllocation } from './genesis.js';
 export * from './mempool/index.js';

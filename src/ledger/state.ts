@@ -4,6 +4,7 @@
  * a block returns a new LedgerState sharing structure with the old one; the old one stays valid
  * and unchanged, so an engine gets rollback and reorgs by keeping the states it may return to.
  */
+import { toHex } from '../core/bytes.js';
 import type { Account, Address, Hash } from './account.js';
 import { isAddress } from './account.js';
 import { SMT_EMPTY, smtGet, smtLeaves } from './smt/tree.js';
@@ -37,6 +38,11 @@ export class LedgerState implements AccountView {
   /** The 32-byte state root (computed lazily, once per state; a fresh copy each call). */
   get root(): Hash {
     return Uint8Array.from(this.tree.hash());
+  }
+
+  /** The state root as lowercase hex (what headers, logs and FinalizedEntry.stateRoot show). */
+  get rootHex(): string {
+    return toHex(this.tree.hash());
   }
 
   account(address: Address): Account | null {

@@ -5,11 +5,15 @@
  * the tx id is taggedHash('thermo/txid', signed encoding). Ed25519 as node:crypto implements it
  * rejects non-canonical S, so a valid signature cannot be re-shaped into a second id.
  *
- * Derived values (the encoding, the id, the signature verdict) are cached per object in
- * WeakMaps, but only for frozen objects built here (`makeTransfer`, `signTransfer`,
- * `decodeTransfer`); their byte fields are private copies and must be treated as read-only.
- * That is how a transaction's signature is verified once even when the mempool, the proposer
- * and the validator all look at it.
+ * Every transfer built here (`makeTransfer`, `signTransfer`, `decodeTransfer`) is frozen, holds
+ * private copies of its byte fields (treat them as read-only) and carries its id as hex in
+ * `tx.id`, so engines, mempools and logs key transactions without hashing again. The ledger
+ * itself never trusts `tx.id` on an object it did not build (a `{ ...tx, amount }` spread keeps
+ * a stale id): `transferId`/`transferIdHex` recompute for such objects.
+ *
+ * Derived values (the encoding, the id bytes, the signature verdict) are cached per object in
+ * WeakMaps, for frozen objects only. That is how a transaction's signature is verified once even
+ * when the mempool, the proposer and the validator all look at the same object.
  */
 import { concatBytes, toHex } from '../core/bytes.js';
 import { bigToCbor, decode, encode, readArray, readBigUint, readBytes, readString, readUint } from '../core/codec.js';
@@ -32,16 +36,24 @@ export interface UnsignedTransfer {
   readonly nonce: number;
 }
 
-export interface Transfer extends UnsignedTransfer {
+/** What a signed transfer is made of; `Transfer` adds the derived `id`. */
+export interface SignedTransferFields extends UnsignedTransfer {
   readonly signature: Uint8Array;
+}
+
+export interface Transfer extends SignedTransferFields {
+  /** Hex of taggedHash('thermo/txid', signed encoding); derived, set by the constructors here. */
+  readonly id: string;
 }
 
 const hashPayload = taggedHasher(TAGS.txPayload);
 const hashId = taggedHasher(TAGS.txId);
 
-const encodings = new WeakMap<Transfer, Uint8Array>();
-const ids = new WeakMap<Transfer, Hash>();
-const verdicts = new WeakMap<Transfer, boolean>();
+const encodings = new WeakMap<SignedTransferFields, Uint8Array>();
+const ids = new WeakMap<SignedTransferFields, Hash>();
+const verdicts = new WeakMap<SignedTransferFields, boolean>();
+/** Transfers built by this module: their `id` field is known to match their content. */
+const built = new WeakSet<Transfer>();
 
 // Printable ASCII without space: one byte per character and nothing that renders ambiguously.
 const CHAIN_ID = /^[\x21-\x7e]+$/;
@@ -58,24 +70,45 @@ function checkFields(tx: UnsignedTransfer, what: string): void {
   if (!Number.isSafeInteger(tx.nonce) || tx.nonce < 0 || tx.nonce > MAX_NONCE) throw malformed(`${what}.nonce`, `not an integer in [0, ${MAX_NONCE}]`);
 }
 
-function freezeTransfer(tx: Transfer): Transfer {
-  return Object.freeze({
-    chainId: tx.chainId,
-    from: Uint8Array.from(tx.from),
-    to: Uint8Array.from(tx.to),
-    amount: tx.amount,
-    nonce: tx.nonce,
-    signature: Uint8Array.from(tx.signature),
+/**
+ * The one place a Transfer object is born: fields (already private copies) plus the id, hashed
+ * from `signed` (the canonical signed encoding, computed here when the caller has none).
+ */
+function seal(fields: SignedTransferFields, signed?: Uint8Array): Transfer {
+  const bytes = signed ?? encodeSigned(fields);
+  const idBytes = hashId(bytes);
+  const tx: Transfer = Object.freeze({
+    chainId: fields.chainId,
+    from: fields.from,
+    to: fields.to,
+    amount: fields.amount,
+    nonce: fields.nonce,
+    signature: fields.signature,
+    id: toHex(idBytes),
   });
+  encodings.set(tx, bytes);
+  ids.set(tx, idBytes);
+  built.add(tx);
+  return tx;
 }
 
-/** Validates the shape of a transfer (not its signature) and returns a frozen private copy. */
-export function makeTransfer(fields: Transfer): Transfer {
+/**
+ * Validates the shape of a transfer (not its signature) and returns a frozen private copy with
+ * its `id` derived. An `id` in the input is ignored: it is always recomputed from the content.
+ */
+export function makeTransfer(fields: SignedTransferFields): Transfer {
   checkFields(fields, 'transfer');
   if (!(fields.signature instanceof Uint8Array) || fields.signature.length !== SIGNATURE_BYTES) {
     throw malformed('transfer.signature', `expected ${SIGNATURE_BYTES} bytes`);
   }
-  return freezeTransfer(fields);
+  return seal({
+    chainId: fields.chainId,
+    from: Uint8Array.from(fields.from),
+    to: Uint8Array.from(fields.to),
+    amount: fields.amount,
+    nonce: fields.nonce,
+    signature: Uint8Array.from(fields.signature),
+  });
 }
 
 function unsignedCbor(tx: UnsignedTransfer): Uint8Array {
@@ -92,22 +125,33 @@ export function signingPayload(tx: UnsignedTransfer): Hash {
 export function signTransfer(keyPair: KeyPair, fields: Omit<UnsignedTransfer, 'from'>): Transfer {
   const unsigned: UnsignedTransfer = { ...fields, from: keyPair.publicKey };
   const signature = sign(keyPair, signingPayload(unsigned));
-  const tx = freezeTransfer({ ...unsigned, signature });
+  const tx = seal({
+    chainId: unsigned.chainId,
+    from: Uint8Array.from(unsigned.from),
+    to: Uint8Array.from(unsigned.to),
+    amount: unsigned.amount,
+    nonce: unsigned.nonce,
+    signature,
+  });
   verdicts.set(tx, true); // we just produced it with the matching key
   return tx;
 }
 
+function encodeSigned(tx: SignedTransferFields): Uint8Array {
+  return encode([tx.chainId, tx.from, tx.to, bigToCbor(tx.amount), tx.nonce, tx.signature]);
+}
+
 /** Canonical signed encoding (cached for frozen transfers). */
-export function encodeTransfer(tx: Transfer): Uint8Array {
+export function encodeTransfer(tx: SignedTransferFields): Uint8Array {
   const hit = encodings.get(tx);
   if (hit !== undefined) return hit;
-  const bytes = encode([tx.chainId, tx.from, tx.to, bigToCbor(tx.amount), tx.nonce, tx.signature]);
+  const bytes = encodeSigned(tx);
   if (Object.isFrozen(tx)) encodings.set(tx, bytes);
   return bytes;
 }
 
 /** Size of the signed encoding: what the mempool and block limits count. */
-export function transferSize(tx: Transfer): number {
+export function transferSize(tx: SignedTransferFields): number {
   return encodeTransfer(tx).length;
 }
 
@@ -122,7 +166,7 @@ export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTE
     const items = readArray(decode(bytes, maxBytes), 'transfer', 6);
     if (items.length !== 6) throw malformed('transfer', `expected 6 fields, got ${items.length}`);
     // Uint8Array.from: cborg may hand back Buffers, whose slice() aliases; keep plain private copies.
-    const fields: Transfer = {
+    const fields: SignedTransferFields = {
       chainId: readString(items[0], 'transfer.chainId', MAX_CHAIN_ID_LENGTH),
       from: Uint8Array.from(readBytes(items[1], 'transfer.from', ADDRESS_BYTES)),
       to: Uint8Array.from(readBytes(items[2], 'transfer.to', ADDRESS_BYTES)),
@@ -131,14 +175,13 @@ export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTE
       signature: Uint8Array.from(readBytes(items[5], 'transfer.signature', SIGNATURE_BYTES)),
     };
     checkFields(fields, 'transfer');
-    const tx = Object.freeze(fields);
-    encodings.set(tx, Uint8Array.from(bytes));
-    return tx;
+    // decode() proved `bytes` is the canonical encoding of these fields: hash it, do not re-encode.
+    return seal(fields, Uint8Array.from(bytes));
   });
 }
 
-/** taggedHash('thermo/txid', signed encoding), cached. */
-export function transferId(tx: Transfer): Hash {
+/** taggedHash('thermo/txid', signed encoding), cached. Treat the returned bytes as read-only. */
+export function transferId(tx: SignedTransferFields): Hash {
   const hit = ids.get(tx);
   if (hit !== undefined) return hit;
   const id = hashId(encodeTransfer(tx));
@@ -146,7 +189,9 @@ export function transferId(tx: Transfer): Hash {
   return id;
 }
 
-export function transferIdHex(tx: Transfer): string {
+/** The id as hex: `tx.id` for transfers built here, recomputed for any other object. */
+export function transferIdHex(tx: SignedTransferFields): string {
+  if (built.has(tx as Transfer)) return (tx as Transfer).id;
   return toHex(transferId(tx));
 }
 
@@ -155,7 +200,7 @@ export function transferIdHex(tx: Transfer): string {
  * encoding instead of encoding again: canonical CBOR of a 6-array is 0x86 || items, and the
  * 5-array of the unsigned fields is 0x85 || the same first five items.
  */
-export function verifyTransferSignature(tx: Transfer): boolean {
+export function verifyTransferSignature(tx: SignedTransferFields): boolean {
   const hit = verdicts.get(tx);
   if (hit !== undefined) return hit;
   const signed = encodeTransfer(tx);

@@ -5,6 +5,7 @@ import {
   U64_MAX,
   applyBlock,
   applyTransactions,
+  buildBlock,
   decodeBlock,
   devAddress,
   encodeBlock,
@@ -164,6 +165,18 @@ describe('applying blocks', () => {
     expect(s1.supply).toBe(s0.supply + 50n);
     expect(s1.balanceOf(devAddress(3))).toBe(1_000_050n);
     expect(toHex(p.block.header.txRoot)).toBe(toHex(txRoot(txs)));
+  });
+
+  it('buildBlock takes the template and the candidates apart and leaves out what is invalid', () => {
+    const replay = tx(0, 1, 1n, 0); // same nonce as txs[0]: invalid once txs[0] applied
+    const template = { height: 1, parents: [PARENT], timestamp: 1000, proposer: devAddress(3) };
+    const b = buildBlock(s0, template, [...txs, replay], RULES);
+    expect(b.block.txs.map((t) => t.id)).toEqual(txs.map((t) => t.id));
+    expect(b.rejected.map((r) => [r.index, r.error.type.code])).toEqual([[3, 'LEDGER_NONCE_REPLAYED']]);
+    expect(b.block.header.chainId).toBe(CHAIN);
+    expect(applyBlock(s0, b.block, RULES).rootHex).toBe(b.state.rootHex);
+    const p = proposeBlock(s0, { ...template, txs: [...txs, replay] }, RULES);
+    expect(toHex(p.block.header.stateRoot)).toBe(toHex(b.block.header.stateRoot));
   });
 
   it('rewards are the only supply change; a zero reward leaves it fixed; the proposer may be new', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex, u32be } from '../../src/core/bytes.js';
 import { keyPairFromSeed } from '../../src/core/crypto/ed25519.js';
 import { taggedHash } from '../../src/core/crypto/sha256.js';
-import { U64_MAX, devAddress, devAllocations, devKeyPair, genesisState } from '../../src/ledger/index.js';
+import { LedgerState, U64_MAX, devAddress, devAllocations, devGenesis, devKeyPair, genesisState } from '../../src/ledger/index.js';
 import { expectLedgerError, funded } from './helpers.js';
 
 describe('genesis', () => {
@@ -24,6 +24,17 @@ describe('genesis', () => {
       { address: devAddress(0), balance: 9n },
       { address: devAddress(1), balance: 9n },
     ]);
+  });
+
+  it('devGenesis is the dev-account genesis; rootHex is the hex of root', () => {
+    const s = devGenesis(4, 1_000_000n);
+    expect(s.rootHex).toBe('1cadc7a8850978add3d1fd2a4adb457640647369a3a09acdf601e484fec7e29a');
+    expect(s.rootHex).toBe(toHex(s.root));
+    expect(s.account(devAddress(3))).toEqual({ balance: 1_000_000n, nonce: 0 });
+    expect(s.account(devAddress(4))).toBeNull();
+    expect(devGenesis(0, 1n).rootHex).toBe(LedgerState.EMPTY.rootHex);
+    expectLedgerError(() => devGenesis(-1, 1n), 'LEDGER_INVALID_GENESIS');
+    expectLedgerError(() => devGenesis(2, 0n), 'LEDGER_INVALID_GENESIS');
   });
 
   it('refuses duplicates, empty accounts, out-of-range values', () => {

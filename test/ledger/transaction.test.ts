@@ -49,6 +49,19 @@ describe('signed transfers', () => {
     expect(transferIdHex(t)).toBe('b1fcb96a07288c739a263333a999b6b4586bb664826f427f51f6c64b67403f2c');
   });
 
+  it('carries its id as hex, the same from every constructor; a spread keeps no authority over it', () => {
+    const t = tx(0, 1, 250n, 0);
+    expect(t.id).toBe('b1fcb96a07288c739a263333a999b6b4586bb664826f427f51f6c64b67403f2c');
+    expect(t.id).toBe(toHex(transferId(t)));
+    expect(decodeTransfer(encodeTransfer(t)).id).toBe(t.id);
+    expect(makeTransfer(t).id).toBe(t.id);
+    // A spread copies the old id; the ledger recomputes for objects it did not build.
+    const spread: Transfer = { ...t, amount: 251n };
+    expect(spread.id).toBe(t.id);
+    expect(transferIdHex(spread)).not.toBe(t.id);
+    expect(makeTransfer(spread).id).toBe(transferIdHex(spread));
+  });
+
   it('any tampered field breaks the signature', () => {
     const t = tx(0, 1, 250n, 0);
     const tampered: Transfer[] = [
