@@ -31,6 +31,7 @@ export {
   transferId,
   transferIdHex,
   verifyTransferSignature,
+  clearVerifiedTransferCache,
   checkTransferStateless,
   isValidChainId,
   sameAddress,

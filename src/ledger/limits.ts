@@ -21,3 +21,8 @@ export const MAX_BLOCK_BYTES = 4 * 1024 * 1024;
 export const SMT_DEPTH = 256;
 /** Encoded account proof: at most 256 siblings of 34 bytes each plus the terminal leaf. */
 export const MAX_PROOF_BYTES = 9 * 1024;
+/**
+ * Transfer ids remembered as "signature verified" across objects (see transaction.ts): 65,536
+ * ids, about 8 MiB, several blocks' worth of mempool admissions at the largest block size.
+ */
+export const VERIFIED_TX_CACHE_MAX = 65_536;
