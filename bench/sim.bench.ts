@@ -113,16 +113,21 @@ function costOps(): Record<string, number> {
   const kp = keyPairFromSeed(new Uint8Array(32).fill(7));
   const msg = new Uint8Array(32).fill(1);
   const sig = sign(kp, msg);
+  // Best of 7 rounds, as src/sim/cost-model.ts was measured.
   const time = (n: number, f: () => void): number => {
     for (let i = 0; i < Math.min(n, 500); i++) f();
-    const s = performance.now();
-    for (let i = 0; i < n; i++) f();
-    return ((performance.now() - s) * 1000) / n;
+    let bestUs = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < 7; r++) {
+      const s = performance.now();
+      for (let i = 0; i < n; i++) f();
+      bestUs = Math.min(bestUs, ((performance.now() - s) * 1000) / n);
+    }
+    return bestUs;
   };
   const block = new Uint8Array(64);
   return {
-    'sig-sign': Math.round(time(5000, () => sign(kp, msg)) * 10) / 10,
-    'sig-verify': Math.round(time(5000, () => verify(kp.publicKey, msg, sig)) * 10) / 10,
+    'sig-sign': Math.round(time(2000, () => sign(kp, msg)) * 10) / 10,
+    'sig-verify': Math.round(time(2000, () => verify(kp.publicKey, msg, sig)) * 10) / 10,
     hash: Math.round(time(50_000, () => sha256(block)) * 100) / 100,
   };
 }
