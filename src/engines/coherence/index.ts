@@ -33,6 +33,7 @@ export type { HeaderCheck, BlockCheck } from './validate.js';
 export { mine, simulateMining, MAX_NONCE, MAX_SIMULATED_SEARCH } from './miner.js';
 export type { MiningJob, MiningResult } from './miner.js';
 export { asertTarget, retargetTarget, isRetargetHeight, blockWork, nextTarget, medianTimePast, MTP_WINDOW } from './difficulty/index.js';
+export type { AsertInput, RetargetInput, DifficultyParent } from './difficulty/index.js';
 export { OrphanPool } from './orphans.js';
 export { PhaseCache, verifyPhases, coherenceOf } from './phase-gossip.js';
 export { encodeMessage, decodeMessage, blockMessage } from './messages.js';
