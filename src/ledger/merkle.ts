@@ -9,13 +9,29 @@
  * root determines the list of ids.
  */
 import type { Hash } from './account.js';
-import { TAGS, taggedHasher } from './tagged.js';
+import { HashScratch, TAGS, taggedHasher } from './tagged.js';
 import { taggedHash } from '../core/crypto/sha256.js';
 import type { Transfer } from './transaction.js';
 import { transferId } from './transaction.js';
 
-const hashLeaf = taggedHasher(TAGS.txRootLeaf);
-const hashNode = taggedHasher(TAGS.txRootNode);
+// One prepared input per rule: a single SHA-256 update per hash (see HashScratch).
+const leafInput = new HashScratch(TAGS.txRootLeaf, 32);
+const nodeInput = new HashScratch(TAGS.txRootNode, 64);
+
+const hashLeafAnyLength = taggedHasher(TAGS.txRootLeaf);
+
+function hashLeaf(id: Hash): Hash {
+  // Ids are 32 bytes; anything else (a caller's own leaves) takes the general, same-bytes path.
+  if (id.length !== 32) return hashLeafAnyLength(id);
+  leafInput.bytes.set(id, leafInput.offset);
+  return leafInput.digest();
+}
+
+function hashNode(left: Hash, right: Hash): Hash {
+  nodeInput.bytes.set(left, nodeInput.offset);
+  nodeInput.bytes.set(right, nodeInput.offset + 32);
+  return nodeInput.digest();
+}
 
 export const EMPTY_TX_ROOT: Hash = taggedHash(TAGS.txRootEmpty);
 

@@ -63,6 +63,9 @@ describe('transactions root', () => {
     expect(toHex(merkleRoot([a, b, c]))).not.toBe(toHex(merkleRoot([a, b, c, c])));
     expect(toHex(merkleRoot([a, b]))).not.toBe(toHex(merkleRoot([b, a])));
     expect(toHex(merkleRoot([a]))).not.toBe(toHex(a));
+    // Leaves of other lengths follow the same rule (the 32-byte fast path is only a shortcut).
+    const short = Uint8Array.of(1, 2, 3);
+    expect(toHex(merkleRoot([short, a]))).toBe(toHex(node(leaf(short), leaf(a))));
   });
 
   it('property: different id lists give different roots', () => {

@@ -12,7 +12,7 @@ import { sha256 } from '../../core/crypto/sha256.js';
 import { taggedHash } from '../../core/crypto/sha256.js';
 import { accountBytes } from '../account.js';
 import type { Account, Address, Hash } from '../account.js';
-import { TAGS, taggedHasher } from '../tagged.js';
+import { HashScratch, TAGS, taggedHasher } from '../tagged.js';
 
 const hashLeaf = taggedHasher(TAGS.smtLeaf);
 const hashBranch = taggedHasher(TAGS.smtBranch);
@@ -32,14 +32,14 @@ export function branchHash(left: Hash, right: Hash): Hash {
   return hashBranch(left, right);
 }
 
-/** leafHash over a prepared 48-byte input (key || balance || nonce), for the tree's hot path. */
-export function leafHashInput(input: Uint8Array): Hash {
-  return hashLeaf(input);
+/** Scratch for leaf hashes: payload key || u64be(balance) || u64be(nonce), 48 bytes. */
+export function leafScratch(): HashScratch {
+  return new HashScratch(TAGS.smtLeaf, 48);
 }
 
-/** branchHash over a prepared 64-byte input (left || right), for the tree's hot path. */
-export function branchHashInput(input: Uint8Array): Hash {
-  return hashBranch(input);
+/** Scratch for branch hashes: payload left || right, 64 bytes. */
+export function branchScratch(): HashScratch {
+  return new HashScratch(TAGS.smtBranch, 64);
 }
 
 /** Bit `depth` of the key, most significant bit of byte 0 first; 0 goes left. */

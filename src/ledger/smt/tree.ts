@@ -17,7 +17,7 @@
 import { assert } from '../../core/assert.js';
 import type { Account, Address, Hash } from '../account.js';
 import { SMT_DEPTH } from '../limits.js';
-import { EMPTY_HASH, bitAt, branchHashInput, leafHashInput } from './hashing.js';
+import { EMPTY_HASH, bitAt, branchScratch, leafScratch } from './hashing.js';
 
 export interface SmtEmpty {
   readonly kind: 0;
@@ -92,9 +92,8 @@ function putWord(out: Uint8Array, i: number, w: number): void {
 
 // Scratch inputs, reused: children are hashed before either is written, so no call below
 // `compute` can clobber a scratch buffer that is in use.
-const branchInput = new Uint8Array(64);
-const leafInput = new Uint8Array(48);
-const leafView = new DataView(leafInput.buffer);
+const branchInput = branchScratch();
+const leafInput = leafScratch();
 
 export class SmtLeaf extends Hashed {
   readonly kind = 1 as const;
@@ -110,11 +109,12 @@ export class SmtLeaf extends Hashed {
 
   protected compute(): Hash {
     // Same bytes as leafHash(key, account): key || u64be(balance) || u64be(nonce).
-    leafInput.set(this.key, 0);
-    leafView.setBigUint64(32, this.account.balance, false);
-    leafView.setUint32(40, Math.floor(this.account.nonce / 0x1_0000_0000), false);
-    leafView.setUint32(44, this.account.nonce >>> 0, false);
-    return leafHashInput(leafInput);
+    const o = leafInput.offset;
+    leafInput.bytes.set(this.key, o);
+    leafInput.view.setBigUint64(o + 32, this.account.balance, false);
+    leafInput.view.setUint32(o + 40, Math.floor(this.account.nonce / 0x1_0000_0000), false);
+    leafInput.view.setUint32(o + 44, this.account.nonce >>> 0, false);
+    return leafInput.digest();
   }
 }
 
@@ -133,9 +133,9 @@ export class SmtBranch extends Hashed {
     // it until neither child has work left.
     if (this.left.kind !== 0) this.left.ensureHash();
     if (this.right.kind !== 0) this.right.ensureHash();
-    this.left.writeHash(branchInput, 0);
-    this.right.writeHash(branchInput, 32);
-    return branchHashInput(branchInput);
+    this.left.writeHash(branchInput.bytes, branchInput.offset);
+    this.right.writeHash(branchInput.bytes, branchInput.offset + 32);
+    return branchInput.digest();
   }
 }
 
