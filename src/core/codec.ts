@@ -96,11 +96,14 @@ class DepthLimitedTokenizer implements DecodeTokenizer {
 
 /** Canonical encoding of `value`. Throws CODEC_UNENCODABLE for values outside `CborValue`. */
 export function encode(value: CborValue): Uint8Array {
+  let out: Uint8Array;
   try {
-    return cborEncode(value);
+    out = cborEncode(value);
   } catch (err) {
     throw new CodecError({ code: 'CODEC_UNENCODABLE', reason: err instanceof Error ? err.message : String(err) });
   }
+  // cborg may hand back a Buffer on Node; callers get one type everywhere.
+  return out.constructor === Uint8Array ? out : new Uint8Array(out);
 }
 
 /**
@@ -110,10 +113,14 @@ export function encode(value: CborValue): Uint8Array {
 export function decode(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_ENCODED_BYTES): CborValue {
   if (bytes.length > maxBytes) throw new CodecError({ code: 'CODEC_TOO_LARGE', size: bytes.length, max: maxBytes });
   if (bytes.length === 0) throw new CodecError({ code: 'CODEC_EMPTY' });
+  // Decoded byte strings are views into the buffer decoded from. Decode from a private plain
+  // Uint8Array copy so they never alias the caller's buffer (a later write to a network buffer
+  // must not change accepted data) and are never Node Buffers.
+  const own = new Uint8Array(bytes);
   let value: CborValue;
   try {
-    const tokenizer = new DepthLimitedTokenizer(bytes, DECODE_OPTIONS, MAX_DEPTH);
-    value = cborDecode(bytes, { ...DECODE_OPTIONS, tokenizer }) as CborValue;
+    const tokenizer = new DepthLimitedTokenizer(own, DECODE_OPTIONS, MAX_DEPTH);
+    value = cborDecode(own, { ...DECODE_OPTIONS, tokenizer }) as CborValue;
   } catch (err) {
     if (err instanceof CodecError) throw err;
     throw new CodecError({ code: 'CODEC_MALFORMED', reason: err instanceof Error ? err.message : String(err) });

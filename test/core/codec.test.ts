@@ -91,6 +91,15 @@ describe('codec', () => {
     expect(codeOf(() => decode(encode([[1], [2], [[3]], [4]])))).toBeUndefined();
   });
 
+  it('decoded byte strings are plain Uint8Arrays that never alias the input', () => {
+    const input = Buffer.from(encode({ b: new Uint8Array([1, 2, 3]) }));
+    const value = decode(input) as { b: Uint8Array };
+    expect(value.b.constructor).toBe(Uint8Array);
+    input.fill(0);
+    expect([...value.b]).toEqual([1, 2, 3]);
+    expect(encode(5).constructor).toBe(Uint8Array);
+  });
+
   it('normalises -0 to 0 (one encoding per value class; no sign-of-zero in consensus data)', () => {
     expect(toHex(encode(-0))).toBe(toHex(encode(0)));
     expect(Object.is(decode(encode(-0)), 0)).toBe(true);
