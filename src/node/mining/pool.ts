@@ -98,7 +98,7 @@ export class MiningPool implements JobExecutor {
       const w = new Worker(bootstrap, { eval: true });
       w.on('message', (reply: LaneReply) => this.onReply(reply));
       w.on('error', (err) => this.onWorkerError(lane, err));
-      // An idle pool must not keep the process alive.
+      // An idle pool must not keep the process alive (pump() refs the workers while a job runs).
       w.unref();
       this.workers.push(w);
     }
@@ -153,6 +153,7 @@ export class MiningPool implements JobExecutor {
     const lanes = this.threads;
     this.current = { jobId: q.jobId, job: q.job, stop, done: q.done, fail: q.fail, pending: lanes, attempts: 0, coherent: 0, settled: false };
     const templateBytes = encodeHeader(q.job.template);
+    for (const w of this.workers) w.ref();
     for (let lane = 0; lane < lanes; lane++) {
       const req: LaneRequest = {
         kind: 'lane',
@@ -214,6 +215,7 @@ export class MiningPool implements JobExecutor {
       c.done(Object.freeze({ header: null, attempts: c.job.maxAttempts, coherent: c.coherent }));
     }
     this.current = null;
+    if (this.queue.length === 0) for (const w of this.workers) w.unref();
     this.pump();
   }
 
