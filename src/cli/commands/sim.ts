@@ -1,18 +1,21 @@
 /**
  * `thermo sim`: one deterministic simulation run (src/sim).
  *
- *   thermo sim --engine NAME --nodes N --seed S --duration SECONDS [--byzantine FRACTION] [--json]
+ *   thermo sim --engine NAME --nodes N --seed S --duration SECONDS [--byzantine FRACTION] [--json] [--report DIR]
  *
  * Every scenario flag comes from src/sim/replay.ts SIM_FLAGS, the same table the replay
  * command is printed from, so what a failing run prints always parses back to the same run.
  * Output: a human-readable summary, or with --json exactly one JSON line (the run's summary plus
  * the replay command; no wall-clock figures, so the same command prints the same line).
+ * --report DIR also writes DIR/index.html (a self-contained page with plots, src/report),
+ * DIR/result.json and DIR/report.json.
  * Exit codes: 0 ok; 1 a safety invariant was violated (the replay command goes to stderr);
  * 2 bad flags or configuration; 3 an honest engine threw (also prints the replay command).
  */
 import type { Command } from 'commander';
 import { ENGINES, FIXTURE_ENGINE_NAMES } from '../../engines/index.js';
 import { isThermoError } from '../../core/index.js';
+import { writeSimReport } from '../../report/index.js';
 import { SIM_FLAGS, knownBehaviours, optionKey, runScenario, scenarioFromArgs } from '../../sim/index.js';
 import type { ScenarioConfig, SimArgs, SimResult } from '../../sim/index.js';
 import type { CliCommand, CliContext } from '../command.js';
@@ -99,6 +102,17 @@ function reportFailures(r: SimResult, ctx: CliContext): void {
   }
 }
 
+/** --report DIR: the page path goes to stdout, or to stderr with --json (stdout is one line). */
+function writeReportTo(dir: string, result: SimResult, ctx: CliContext, json: boolean): void {
+  try {
+    const page = writeSimReport(dir, result);
+    (json ? ctx.io.stderr : ctx.io.stdout)(`report: ${page}\n`);
+  } catch (err) {
+    ctx.io.stderr(`thermo sim: cannot write the report to ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+    ctx.exitCode = EXIT.USAGE;
+  }
+}
+
 function action(ctx: CliContext, opts: Readonly<Record<string, unknown>>): void {
   if (opts['list'] === true) {
     listEngines(ctx);
@@ -117,6 +131,7 @@ function action(ctx: CliContext, opts: Readonly<Record<string, unknown>>): void 
   }
   if (opts['json'] === true) ctx.io.stdout(`${JSON.stringify({ ...result.summary, replay: result.replay })}\n`);
   else ctx.io.stdout(humanSummary(result));
+  if (typeof opts['report'] === 'string') writeReportTo(opts['report'], result, ctx, opts['json'] === true);
   reportFailures(result, ctx);
 }
 
@@ -128,6 +143,7 @@ export const simCommand: CliCommand = Object.freeze({
       .description('run one deterministic discrete-event simulation and check the safety invariants');
     for (const f of SIM_FLAGS) cmd.option(flagSyntax(f.name, f.arg, f.bare), f.help);
     cmd.option('--json', 'print exactly one JSON line (the summary and the replay command)');
+    cmd.option('--report <DIR>', 'also write a self-contained HTML report (DIR/index.html, DIR/result.json)');
     cmd.option('--list', 'list the engines and their Byzantine behaviours, and exit');
     cmd.action((opts: Record<string, unknown>) => action(ctx, opts));
   },
