@@ -27,7 +27,7 @@ import { smtKey } from './smt/hashing.js';
 import { SmtLeaf, smtGet, smtUpdate } from './smt/tree.js';
 import { LedgerState } from './state.js';
 import type { Transfer } from './transaction.js';
-import { checkTransferStateless, transferId, transferIdHex, verifyTransferSignature } from './transaction.js';
+import { asTransfer, checkTransferStateless, transferId, transferIdHex, verifyTransferSignature } from './transaction.js';
 
 export interface ChainRules {
   readonly chainId: string;
@@ -75,7 +75,10 @@ class Overlay {
   }
 
   /** Checks and applies one transfer; on a throw nothing in the overlay has changed. */
-  transfer(tx: Transfer, chainId: string, index: number | undefined): void {
+  transfer(input: Transfer, chainId: string, index: number | undefined): void {
+    // Objects the ledger did not build are validated and copied first: a bad field is then a
+    // LEDGER_MALFORMED here, never a codec error from deep inside the signature check.
+    const tx = asTransfer(input);
     checkTransferStateless(tx, chainId, index);
     const from = this.slot(tx.from);
     const sender = from.account;

@@ -13,7 +13,7 @@ import type { BlockHeader } from './header.js';
 import { decodeHeader, encodeHeader, headerHash, makeHeader } from './header.js';
 import { MAX_BLOCK_BYTES, MAX_HEADER_BYTES, MAX_TXS_PER_BLOCK, MAX_TX_BYTES } from './limits.js';
 import type { Transfer } from './transaction.js';
-import { decodeTransfer, encodeTransfer, makeTransfer } from './transaction.js';
+import { asTransfer, decodeTransfer, encodeTransfer } from './transaction.js';
 
 export interface Block {
   readonly header: BlockHeader;
@@ -31,7 +31,8 @@ export const DEFAULT_BLOCK_LIMITS: BlockLimits = Object.freeze({ maxBlockBytes: 
 export function makeBlock(header: BlockHeader, txs: readonly Transfer[], limits: BlockLimits = DEFAULT_BLOCK_LIMITS): Block {
   if (txs.length > limits.maxTxsPerBlock) throw new LedgerError({ code: 'LEDGER_TOO_MANY_TXS', count: txs.length, max: limits.maxTxsPerBlock });
   const h = Object.isFrozen(header) ? header : makeHeader(header);
-  const list = txs.map((tx) => (Object.isFrozen(tx) ? tx : makeTransfer(tx)));
+  // A transfer not built by the ledger (even a frozen one: it may carry a stale `id`) is copied.
+  const list = txs.map(asTransfer);
   return Object.freeze({ header: h, txs: Object.freeze(list) });
 }
 

@@ -23,6 +23,8 @@ export {
 export type { Address, Hash, Account } from './account.js';
 export {
   makeTransfer,
+  asTransfer,
+  isBuiltTransfer,
   signTransfer,
   signingPayload,
   encodeTransfer,

@@ -182,6 +182,20 @@ export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTE
   });
 }
 
+/** True for transfers built by this module (frozen private copies whose `id` is known right). */
+export function isBuiltTransfer(tx: SignedTransferFields): tx is Transfer {
+  return built.has(tx as Transfer);
+}
+
+/**
+ * `tx` itself when this module built it, else a validated private copy (`makeTransfer`). Code
+ * that keeps transfers or trusts `tx.id` (blocks, the mempool, apply) takes them through here,
+ * so a caller's own object, possibly mutable or carrying a stale id, never gets in as is.
+ */
+export function asTransfer(tx: SignedTransferFields): Transfer {
+  return built.has(tx as Transfer) ? (tx as Transfer) : makeTransfer(tx);
+}
+
 /** taggedHash('thermo/txid', signed encoding), cached. Treat the returned bytes as read-only. */
 export function transferId(tx: SignedTransferFields): Hash {
   const hit = ids.get(tx);

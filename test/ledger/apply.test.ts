@@ -99,6 +99,15 @@ describe('applying transfers', () => {
     rejects(s, () => applyTransactions(s, [tx(0, 0, 1n, 0)], CHAIN), 'LEDGER_SELF_TRANSFER');
   });
 
+  it('a caller-built object with an out-of-range field is LEDGER_MALFORMED, in both modes', () => {
+    const s = funded();
+    const huge = { ...tx(0, 1, 5n, 0), amount: 1n << 70n };
+    rejects(s, () => applyTransactions(s, [huge], CHAIN), 'LEDGER_MALFORMED');
+    const r = filterTransactions(s, [huge, tx(0, 1, 5n, 0)], CHAIN);
+    expect(r.rejected.map((x) => [x.index, x.error.type.code])).toEqual([[0, 'LEDGER_MALFORMED']]);
+    expect(r.included.length).toBe(1);
+  });
+
   it('a credit beyond u64 is LEDGER_BALANCE_OVERFLOW', () => {
     const s = genesisState([
       { address: devAddress(0), balance: 10n },

@@ -22,8 +22,9 @@ import {
   merkleRoot,
   txRoot,
   transferId,
+  transferIdHex,
 } from '../../src/ledger/index.js';
-import type { BlockHeader } from '../../src/ledger/index.js';
+import type { BlockHeader, Transfer } from '../../src/ledger/index.js';
 import { CHAIN, expectLedgerError, tx } from './helpers.js';
 
 const h = (i: number): Uint8Array => sha256(Uint8Array.of(i));
@@ -165,6 +166,15 @@ describe('headers', () => {
 describe('blocks', () => {
   const txs = [tx(0, 1, 5n, 0), tx(1, 2, 6n, 0), tx(0, 2, 7n, 1)];
   const block = makeBlock(header({ txRoot: txRoot(txs) }), txs);
+
+  it('makeBlock re-derives the id of a transfer it did not build, even a frozen one', () => {
+    const t = tx(0, 1, 5n, 0);
+    const stale: Transfer = Object.freeze({ ...t, amount: 6n }); // carries t's id
+    const b = makeBlock(header({ txRoot: txRoot([stale]) }), [t, stale]);
+    expect(b.txs[0]).toBe(t);
+    expect(b.txs[1]!.id).toBe(transferIdHex(stale));
+    expect(b.txs[1]!.id).not.toBe(t.id);
+  });
 
   it('round-trip; the block hash is the header hash', () => {
     const bytes = encodeBlock(block);

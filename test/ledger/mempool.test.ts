@@ -81,6 +81,20 @@ describe('mempool admission', () => {
     expect(mp.addEncoded(encodeTransfer(tx(3, 2, 1n, 0)), state).accepted).toBe(true);
   });
 
+  it('keeps a private copy of a caller-built object; a malformed one is MEMPOOL_MALFORMED', () => {
+    const mp = pool();
+    const t = tx(0, 1, 5n, 0);
+    const mine = { ...t, to: Uint8Array.from(t.to) };
+    expect(mp.add(mine, state).accepted).toBe(true);
+    mine.to[0]! ^= 1; // the caller keeps writing to its own object
+    const held = mp.get(t.id)!;
+    expect(held).not.toBe(mine);
+    expect(toHex(held.to)).toBe(toHex(t.to));
+    expect(held.id).toBe(t.id);
+    refused(mp, () => mp.add({ ...tx(1, 2, 5n, 0), amount: 1n << 70n }, state), 'MEMPOOL_MALFORMED');
+    refused(mp, () => mp.add({ ...tx(1, 2, 5n, 0), nonce: 1.5 }, state), 'MEMPOOL_MALFORMED');
+  });
+
   it('stale nonce', () => {
     const s1 = proposeBlock(state, { height: 1, parents: [new Uint8Array(32)], timestamp: 1, proposer: devAddress(11), txs: [tx(0, 1, 1n, 0)] }, RULES).state;
     const mp = pool();

@@ -24,7 +24,7 @@ import type { Address, Hash } from '../account.js';
 import { LedgerError } from '../errors.js';
 import type { AccountView } from '../state.js';
 import type { Transfer } from '../transaction.js';
-import { checkTransferStateless, decodeTransfer, isValidChainId, transferId, transferSize, verifyTransferSignature } from '../transaction.js';
+import { asTransfer, checkTransferStateless, decodeTransfer, isValidChainId, transferId, transferSize, verifyTransferSignature } from '../transaction.js';
 import { MEMPOOL_DEFAULTS } from './types.js';
 import type { AddResult, DropReason, DroppedTx, MempoolOptions, MempoolRejection, ResolvedMempoolOptions } from './types.js';
 
@@ -116,8 +116,17 @@ export class Mempool {
   }
 
   /** Admits `tx` or says why not; on rejection nothing changes. */
-  add(tx: Transfer, view: AccountView): AddResult {
+  add(input: Transfer, view: AccountView): AddResult {
     const o = this.options;
+    // The pool keeps what it admits: only frozen private copies built by the ledger, so a
+    // caller mutating its own object afterwards cannot change a pending transfer.
+    let tx: Transfer;
+    try {
+      tx = asTransfer(input);
+    } catch (err) {
+      if (!(err instanceof LedgerError)) throw err;
+      return reject({ code: 'MEMPOOL_MALFORMED', reason: err.message });
+    }
     const size = transferSize(tx);
     if (size > o.maxTxBytes) return reject({ code: 'MEMPOOL_TX_TOO_LARGE', size, max: o.maxTxBytes });
     const id = transferId(tx);
