@@ -13,10 +13,12 @@ import { ThermoError } from '../core/index.js';
 import { eraseDefinition } from '../protocol/index.js';
 import type { ErasedEngineDefinition } from '../protocol/index.js';
 import { referenceBrokenDefinition, referenceDefinition } from './reference/index.js';
+import { coherenceDefinition } from './coherence/index.js';
 
 export const ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<string, ErasedEngineDefinition>([
   ['reference', eraseDefinition(referenceDefinition)],
   ['reference-broken', eraseDefinition(referenceBrokenDefinition)],
+  ['coherence', eraseDefinition(coherenceDefinition)],
 ]);
 
 /** Registered names that are test fixtures (listed apart by `thermo sim --list`). */

@@ -4,7 +4,21 @@
  */
 import type { CliCommand } from '../command.js';
 import { simCommand } from './sim.js';
+import { nodeCommand } from './node.js';
+import { devnetCommand } from './devnet.js';
+import { keysCommand } from './keys.js';
+import { txCommand } from './tx.js';
+import { statusCommand } from './status.js';
+import { mineCommand } from './mine.js';
+import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly CliCommand[] = Object.freeze([
   simCommand,
+  nodeCommand,
+  devnetCommand,
+  keysCommand,
+  txCommand,
+  statusCommand,
+  mineCommand,
+  verifyCommand,
 ]);
