@@ -1,0 +1,250 @@
+/**
+ * The node's HTTP API (fastify + typebox). Every input is validated by a schema with type
+ * coercion off; every error is `{"error": {"code", "message"}}` with a 4xx for anything the
+ * client did; the body size is capped (`bodyLimit`, 413 above it) and each client IP has a
+ * token bucket (429 with Retry-After when empty), checked before the body is read. The server
+ * binds 127.0.0.1 unless configured otherwise (src/node/config.ts).
+ *
+ * Routes:
+ *   GET  /status                      node, chain and engine status
+ *   GET  /peers                       connected peers (validator index, score)
+ *   GET  /blocks?from=SEQ&limit=N     the finalized log (newest 20 by default)
+ *   GET  /blocks/:id  /vertices/:id   a finalized entry by height (digits) or value hash (hex)
+ *   GET  /txs/:id                     accepted | final (with its entry) | 404 TX_UNKNOWN
+ *   POST /txs                         {"tx": hex} or {chainId, from, to, amount, nonce, signature}
+ *                                     -> 202 {id, status: "accepted"} once durable
+ *   GET  /accounts/:address           balance and nonce in the latest durable finalized state
+ *   GET  /accounts/:address/proof     the same with its sparse-Merkle proof against stateRoot
+ *   GET  /telemetry                   engine gauges: temperature, coherence, difficulty, ...
+ *   GET  /events                      server-sent events: finalized, status
+ *   GET  /metrics                     Prometheus text format
+ *   GET  /                            the dashboard (src/dashboard/dist) or a placeholder page
+ */
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { fromHexExact } from '../../core/index.js';
+import { transferIdHex } from '../../ledger/index.js';
+import type { FinalizedEntry } from '../../protocol/index.js';
+import { KeyedBuckets } from '../util/index.js';
+import type { RateLimit } from '../util/index.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/index.js';
+import type { ApiBackend } from './backend.js';
+import { ApiError, apiError, errorBody } from './errors.js';
+import { AddressParams, IdParams, RangeQuery, SubmitBody, TxIdParams } from './schemas.js';
+import { SseHub } from './sse.js';
+import { DEFAULT_DASHBOARD_DIR, dashboardFile, placeholderPage } from './static.js';
+import { transferFromBody } from './tx-input.js';
+import type { SubmitInput } from './tx-input.js';
+
+export interface ApiOptions {
+  readonly bodyLimit: number;
+  readonly rateLimit: RateLimit;
+  readonly maxSseClients: number;
+  readonly dashboardDir?: string;
+  /** Called once per response (metrics). */
+  readonly onResponse?: (route: string, status: number) => void;
+  /** Called for 5xx errors (logs). */
+  readonly onServerError?: (err: Error) => void;
+  /** Period of the SSE `status` event; 0 disables it (tests). */
+  readonly statusEventMs?: number;
+}
+
+export const DEFAULT_RANGE_LIMIT = 20;
+export const MAX_RANGE_LIMIT = 1000;
+/** Distinct client IPs with a rate-limit bucket at once. */
+export const MAX_RATE_KEYS = 10_000;
+
+export interface Api {
+  readonly app: FastifyInstance;
+  readonly sse: SseHub;
+  close(): Promise<void>;
+}
+
+export function entryJson(e: FinalizedEntry): Record<string, unknown> {
+  return {
+    seq: e.seq,
+    slot: e.slot,
+    value: e.value,
+    height: e.height ?? null,
+    stateRoot: e.stateRoot ?? null,
+    supply: e.supply?.toString() ?? null,
+    minted: e.minted?.toString() ?? null,
+    txIds: e.txIds,
+  };
+}
+
+function normHex(h: string): string {
+  return (h.startsWith('0x') || h.startsWith('0X') ? h.slice(2) : h).toLowerCase();
+}
+
+function mapFrameworkError(err: FastifyError): ApiError {
+  if (err.validation !== undefined) return apiError(400, 'BAD_REQUEST', err.message);
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return apiError(413, 'BODY_TOO_LARGE', 'request body is larger than the limit');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return apiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return apiError(400, 'MALFORMED_JSON', err.message);
+    default:
+      break;
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return apiError(status, status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST', err.message);
+  }
+  return apiError(500, 'INTERNAL', 'internal error');
+}
+
+export function buildApi(backend: ApiBackend, options: ApiOptions): Api {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit,
+    routerOptions: { maxParamLength: 128, ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    requestTimeout: 60_000,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const sse = new SseHub(options.maxSseClients);
+  const buckets = new KeyedBuckets(options.rateLimit, MAX_RATE_KEYS);
+  const dashboardDir = options.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
+
+  const unsubscribe = backend.onFinalized((e) => sse.send('finalized', entryJson(e)));
+  const statusTimer =
+    (options.statusEventMs ?? 1000) > 0
+      ? setInterval(() => {
+          if (sse.size === 0) return;
+          const s = backend.status();
+          sse.send('status', { height: s.height, finalized: s.finalized, peers: s.peers, stateRoot: s.stateRoot });
+        }, options.statusEventMs ?? 1000)
+      : null;
+  statusTimer?.unref();
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!buckets.take(request.ip, Date.now())) {
+      const retry = Math.max(1, Math.ceil(1 / options.rateLimit.perSecond));
+      void reply.header('retry-after', String(retry));
+      throw apiError(429, 'RATE_LIMITED', 'too many requests from this address; slow down');
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    options.onResponse?.(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+  });
+
+  app.setErrorHandler((err: FastifyError, _request, reply) => {
+    const e = err instanceof ApiError ? err : mapFrameworkError(err);
+    if (e.status >= 500) options.onServerError?.(err);
+    void reply.status(e.status).send(errorBody(e.code, e.message, e.type.detail));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const file = dashboardFile(dashboardDir, request.url);
+      if (file !== null) {
+        void reply.type(file.type).send(file.body);
+        return;
+      }
+    }
+    void reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.get('/', async (_request, reply) => {
+    const file = dashboardFile(dashboardDir, '/');
+    if (file !== null) return reply.type(file.type).send(file.body);
+    return reply.type('text/html; charset=utf-8').send(placeholderPage(backend.chainId));
+  });
+
+  app.get('/status', async () => backend.status());
+
+  app.get('/peers', async () => ({ peers: backend.peers() }));
+
+  app.get('/blocks', { schema: { querystring: RangeQuery } }, async (request) => {
+    const limit = Math.min(MAX_RANGE_LIMIT, request.query.limit === undefined ? DEFAULT_RANGE_LIMIT : Number(request.query.limit));
+    const last = backend.status().finalized - 1;
+    const from = request.query.from === undefined ? Math.max(0, last - limit + 1) : Number(request.query.from);
+    return { entries: backend.finalizedRange(from, limit).map(entryJson), lastSeq: last };
+  });
+
+  const byId = async (request: { params: { id: string } }) => {
+    const id = request.params.id;
+    const entry = /^[0-9]+$/.test(id) ? backend.finalizedByHeight(Number(id)) : backend.finalizedByValue(normHex(id));
+    if (entry === undefined) throw apiError(404, 'NOT_FOUND', `no finalized entry ${id}`);
+    return entryJson(entry);
+  };
+  app.get('/blocks/:id', { schema: { params: IdParams } }, byId);
+  app.get('/vertices/:id', { schema: { params: IdParams } }, byId);
+
+  app.get('/txs/:id', { schema: { params: TxIdParams } }, async (request) => {
+    const id = normHex(request.params.id);
+    const r = backend.txStatus(id);
+    if (r === undefined) throw apiError(404, 'TX_UNKNOWN', `transaction ${id} is not known to this node`);
+    if (r.status === 'accepted') return { id, status: 'accepted' };
+    const e = backend.finalizedRange(r.seq, 1)[0];
+    return { id, status: 'final', seq: r.seq, height: e?.height ?? null, slot: e?.slot ?? null, value: e?.value ?? null };
+  });
+
+  app.post('/txs', { schema: { body: SubmitBody } }, async (request, reply) => {
+    const tx = transferFromBody(request.body as SubmitInput, backend.chainId);
+    if (tx instanceof ApiError) throw tx;
+    const id = transferIdHex(tx);
+    const known = backend.txStatus(id);
+    if (known?.status === 'final') return reply.status(200).send({ id, status: 'final' });
+    const outcome = await backend.submit(tx);
+    switch (outcome.kind) {
+      case 'accepted':
+        return reply.status(202).send({ id: outcome.txId, status: 'accepted' });
+      case 'rejected': {
+        const status = outcome.code === 'MEMPOOL_FULL' || outcome.code === 'MEMPOOL_SENDER_CAP' ? 429 : 409;
+        return reply.status(status).send(errorBody(outcome.code, `the engine refused the transaction (${outcome.code})`));
+      }
+      case 'busy':
+        return reply.status(429).header('retry-after', '1').send(errorBody('BUSY', 'the node is busy; retry shortly', outcome.code));
+      case 'timeout':
+        return reply.status(503).send(errorBody('ACK_TIMEOUT', 'no acknowledgement in time; the transaction may still be accepted (query /txs/:id)'));
+    }
+  });
+
+  const accountOf = (hex: string) => fromHexExact(normHex(hex), 32);
+
+  app.get('/accounts/:address', { schema: { params: AddressParams } }, async (request) => {
+    const a = backend.account(accountOf(request.params.address));
+    return { address: normHex(request.params.address), balance: a.balance.toString(), nonce: a.nonce, stateRoot: a.stateRoot, height: a.height };
+  });
+
+  app.get('/accounts/:address/proof', { schema: { params: AddressParams } }, async (request) => {
+    const p = backend.proof(accountOf(request.params.address));
+    return {
+      address: normHex(request.params.address),
+      exists: p.exists,
+      balance: p.balance.toString(),
+      nonce: p.nonce,
+      stateRoot: p.stateRoot,
+      height: p.height,
+      proof: p.proof,
+    };
+  });
+
+  app.get('/telemetry', async () => backend.telemetry());
+
+  app.get('/metrics', async (_request, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(backend.metrics()));
+
+  app.get('/events', async (_request, reply) => {
+    if (sse.full) throw apiError(429, 'TOO_MANY_STREAMS', `at most ${sse.maxClients} event streams at once`);
+    reply.hijack();
+    sse.add(reply.raw);
+  });
+
+  return {
+    app,
+    sse,
+    async close() {
+      unsubscribe();
+      if (statusTimer !== null) clearInterval(statusTimer);
+      sse.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * The transaction load generator: signs transfers between the genesis dev accounts
+ * (ledger devKeyPair) and submits them through the HTTP API of a set of nodes, at a target
+ * rate, recording every acknowledged transaction.
+ *
+ *  - Each sender signs strictly sequential nonces and keeps at most `maxInFlightPerSender`
+ *    transfers not yet final (below the mempool's per-sender cap).
+ *  - Submissions rotate over the nodes. A node that does not answer is skipped for a second
+ *    and the SAME signed transfer is retried elsewhere (same id: at most one can ever be
+ *    final), so killing a node mid-load loses no nonce and double-spends nothing.
+ *  - 202 means acknowledged (durable on that node): recorded with its submit and ack times.
+ *  - Finality is observed by polling the finalized log (/blocks) of one node every
+ *    `pollMs`; submit-to-final latency is measured from the FIRST submission attempt.
+ */
+import { performance } from 'node:perf_hooks';
+import { devKeyPair, devAddress, signTransfer, transferIdHex } from '../../ledger/index.js';
+import type { Transfer } from '../../ledger/index.js';
+import { toHex } from '../../core/index.js';
+import { ClientError, NodeClient } from './http-client.js';
+
+export interface LoadOptions {
+  readonly nodes: readonly string[];
+  readonly chainId: string;
+  /** Target submissions per second. */
+  readonly tps: number;
+  /** Dev accounts 0..senders-1 send. */
+  readonly senders: number;
+  /** Recipients are dev accounts 0..recipients-1 (other than the sender). */
+  readonly recipients: number;
+  readonly maxInFlightPerSender?: number;
+  /** Concurrent HTTP submissions. */
+  readonly maxOutstanding?: number;
+  /** Which node's finalized log to watch (index into nodes; it should not be the one killed). */
+  readonly trackNode?: number;
+  readonly pollMs?: number;
+  /** Give up retrying one transfer after this long. */
+  readonly retryForMs?: number;
+}
+
+export interface TxRecordLoad {
+  readonly id: string;
+  readonly sender: number;
+  readonly nonce: number;
+  readonly submittedAt: number;
+  ackedAt?: number;
+  ackNode?: number;
+  finalAt?: number;
+  attempts: number;
+}
+
+export interface LoadReport {
+  readonly submitted: number;
+  readonly acked: number;
+  readonly finalAcked: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly retries: number;
+  readonly unreachable: number;
+  readonly abandoned: number;
+  readonly elapsedSeconds: number;
+  /** Acknowledged transfers finalized per second between `from` and `to`. */
+  readonly finalizedPerSecond: number;
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number; readonly count: number };
+  readonly ackLatencyMs: { readonly p50: number; readonly p99: number };
+}
+
+interface Sender {
+  readonly index: number;
+  nonce: number;
+  inFlight: number;
+  broken: boolean;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class LoadGenerator {
+  private readonly clients: NodeClient[];
+  private readonly senders: Sender[] = [];
+  private readonly records = new Map<string, TxRecordLoad>();
+  private readonly pendingFinal = new Map<string, TxRecordLoad>();
+  private readonly downUntil: number[];
+  private nextNode = 0;
+  private nextSender = 0;
+  private budget = 0;
+  private lastTick = 0;
+  private outstanding = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private polling = false;
+  private nextSeq = 0;
+  private running = false;
+  private startedAt = 0;
+  private readonly opts: Required<LoadOptions>;
+  private readonly counts = { submitted: 0, retries: 0, unreachable: 0, abandoned: 0, rejected: {} as Record<string, number> };
+
+  constructor(options: LoadOptions) {
+    this.opts = {
+      maxInFlightPerSender: 32,
+      maxOutstanding: 256,
+      trackNode: 0,
+      pollMs: 50,
+      retryForMs: 60_000,
+      ...options,
+    };
+    this.clients = options.nodes.map((u) => new NodeClient(u, 15_000));
+    this.downUntil = options.nodes.map(() => 0);
+  }
+
+  /** Reads the senders' nonces and the log position, then starts submitting and watching. */
+  async start(): Promise<void> {
+    const tracker = this.clients[this.opts.trackNode]!;
+    for (let i = 0; i < this.opts.senders; i++) {
+      const a = await tracker.account(toHex(devAddress(i)));
+      this.senders.push({ index: i, nonce: a.nonce, inFlight: 0, broken: false });
+    }
+    const st = await tracker.status();
+    this.nextSeq = st.finalized;
+    this.running = true;
+    this.startedAt = performance.now();
+    this.lastTick = this.startedAt;
+    this.ticker = setInterval(() => this.tick(), 10);
+    this.poller = setInterval(() => void this.poll(), this.opts.pollMs);
+  }
+
+  /** Stops submitting new transfers (retries of unacknowledged ones continue until drain). */
+  stopSubmitting(): void {
+    this.running = false;
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  /** Waits until every acknowledged transfer is final on the tracked node, or the timeout. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.stopSubmitting();
+    const end = performance.now() + timeoutMs;
+    while (performance.now() < end) {
+      const waiting = [...this.records.values()].some((r) => r.finalAt === undefined && (r.ackedAt !== undefined || this.outstanding > 0));
+      if (!waiting && this.outstanding === 0) return true;
+      await sleep(100);
+    }
+    return false;
+  }
+
+  async close(): Promise<void> {
+    this.stopSubmitting();
+    if (this.poller !== null) clearInterval(this.poller);
+    this.poller = null;
+    while (this.polling) await sleep(10);
+  }
+
+  /** Every acknowledged transfer so far. */
+  acknowledged(): TxRecordLoad[] {
+    return [...this.records.values()].filter((r) => r.ackedAt !== undefined);
+  }
+
+  markDown(node: number, ms: number): void {
+    this.downUntil[node] = performance.now() + ms;
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    this.budget = Math.min(this.budget + ((now - this.lastTick) / 1000) * this.opts.tps, Math.max(1, this.opts.tps / 10));
+    this.lastTick = now;
+    let guard = this.senders.length;
+    while (this.running && this.budget >= 1 && this.outstanding < this.opts.maxOutstanding && guard > 0) {
+      const s = this.senders[this.nextSender]!;
+      this.nextSender = (this.nextSender + 1) % this.senders.length;
+      if (s.broken || s.inFlight >= this.opts.maxInFlightPerSender) {
+        guard--;
+        continue;
+      }
+      guard = this.senders.length;
+      this.budget -= 1;
+      this.send(s);
+    }
+  }
+
+  private send(s: Sender): void {
+    let to = Math.floor(Math.random() * Math.max(1, this.opts.recipients - 1));
+    if (to >= s.index) to++;
+    const tx = signTransfer(devKeyPair(s.index), { chainId: this.opts.chainId, to: devAddress(to), amount: 1n, nonce: s.nonce });
+    s.nonce++;
+    s.inFlight++;
+    const rec: TxRecordLoad = { id: transferIdHex(tx), sender: s.index, nonce: tx.nonce, submittedAt: performance.now(), attempts: 0 };
+    this.records.set(rec.id, rec);
+    this.pendingFinal.set(rec.id, rec);
+    this.counts.submitted++;
+    void this.attempt(tx, rec, s);
+  }
+
+  private pickNode(): number {
+    const n = this.clients.length;
+    const now = performance.now();
+    for (let k = 0; k < n; k++) {
+      const i = (this.nextNode + k) % n;
+      if (this.downUntil[i]! <= now) {
+        this.nextNode = (i + 1) % n;
+        return i;
+      }
+    }
+    this.nextNode = (this.nextNode + 1) % n;
+    return this.nextNode;
+  }
+
+  private release(s: Sender): void {
+    s.inFlight = Math.max(0, s.inFlight - 1);
+  }
+
+  private async attempt(tx: Transfer, rec: TxRecordLoad, s: Sender): Promise<void> {
+    this.outstanding++;
+    try {
+      for (;;) {
+        if (rec.finalAt !== undefined) return; // final while we were retrying
+        if (performance.now() - rec.submittedAt > this.opts.retryForMs) {
+          this.counts.abandoned++;
+          return;
+        }
+        const node = this.pickNode();
+        rec.attempts++;
+        if (rec.attempts > 1) this.counts.retries++;
+        let r;
+        try {
+          r = await this.clients[node]!.submit(tx);
+        } catch (err) {
+          if (!(err instanceof ClientError)) throw err;
+          this.counts.unreachable++;
+          this.markDown(node, 1000);
+          await sleep(50);
+          continue;
+        }
+        if (r.ok) {
+          if (rec.ackedAt === undefined) {
+            rec.ackedAt = performance.now();
+            rec.ackNode = node;
+          }
+          return;
+        }
+        if (r.status === 429 || r.status === 503) {
+          await sleep(100);
+          continue;
+        }
+        this.counts.rejected[r.code] = (this.counts.rejected[r.code] ?? 0) + 1;
+        // A stale nonce or a duplicate means this very transfer is already in the system.
+        if (r.code === 'MEMPOOL_NONCE_STALE' || r.code === 'MEMPOOL_DUPLICATE') return;
+        s.broken = true; // anything else would leave a nonce gap: stop using this sender
+        this.pendingFinal.delete(rec.id);
+        this.release(s);
+        return;
+      }
+    } finally {
+      this.outstanding--;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const tracker = this.clients[this.opts.trackNode]!;
+      for (let rounds = 0; rounds < 20; rounds++) {
+        let entries;
+        try {
+          entries = await tracker.blocks(this.nextSeq, 1000);
+        } catch {
+          return;
+        }
+        const now = performance.now();
+        for (const e of entries) {
+          if (e.seq !== this.nextSeq) break;
+          this.nextSeq++;
+          for (const id of e.txIds) {
+            const rec = this.pendingFinal.get(id);
+            if (rec === undefined) continue;
+            this.pendingFinal.delete(id);
+            rec.finalAt = now;
+            const s = this.senders[rec.sender];
+            if (s !== undefined) this.release(s);
+          }
+        }
+        if (entries.length < 1000) return;
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  report(window?: { readonly from: number; readonly to: number }): LoadReport {
+    const all = [...this.records.values()];
+    const acked = all.filter((r) => r.ackedAt !== undefined);
+    const final = acked.filter((r) => r.finalAt !== undefined);
+    const from = window?.from ?? this.startedAt;
+    const to = window?.to ?? performance.now();
+    const inWindow = final.filter((r) => r.finalAt! >= from && r.finalAt! <= to);
+    const lat = final.map((r) => r.finalAt! - r.submittedAt).sort((a, b) => a - b);
+    const ackLat = acked.map((r) => r.ackedAt! - r.submittedAt).sort((a, b) => a - b);
+    const round = (x: number): number => Math.round(x * 10) / 10;
+    return {
+      submitted: this.counts.submitted,
+      acked: acked.length,
+      finalAcked: final.length,
+      rejected: { ...this.counts.rejected },
+      retries: this.counts.retries,
+      unreachable: this.counts.unreachable,
+      abandoned: this.counts.abandoned,
+      elapsedSeconds: round((to - this.startedAt) / 1000),
+      finalizedPerSecond: round(inWindow.length / Math.max(0.001, (to - from) / 1000)),
+      latencyMs: {
+        p50: round(percentile(lat, 50)),
+        p90: round(percentile(lat, 90)),
+        p99: round(percentile(lat, 99)),
+        max: round(lat.length === 0 ? NaN : lat[lat.length - 1]!),
+        count: lat.length,
+      },
+      ackLatencyMs: { p50: round(percentile(ackLat, 50)), p99: round(percentile(ackLat, 99)) },
+    };
+  }
+
+  /** performance.now() at start, for report windows. */
+  get startTime(): number {
+    return this.startedAt;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * src/node/devnet: local multi-process devnets.
+ * Owns: the devnet's files (shared genesis, keys, per-node configs with loopback bootstrap
+ * lists), free ports, and supervising the node processes (spawn, ready, kill -9, restart, stop).
+ * Does not own: the node (src/node/node.ts), the command line (src/cli/commands/devnet.ts),
+ * the load generator (src/node/client).
+ */
+export { createDevnetLayout, DEFAULT_DEV_ACCOUNTS } from './layout.js';
+export type { DevnetLayout, DevnetLayoutOptions, DevnetNodeLayout } from './layout.js';
+export { DevnetSupervisor, tsxCommand } from './supervisor.js';
+export type { NodeCommand, SupervisorOptions } from './supervisor.js';
+export { freePort, freePorts } from './ports.js';

@@ -1,0 +1,113 @@
+/**
+ * The files of a local devnet: one genesis shared by all nodes, and per node a key file, a
+ * config file and a data directory:
+ *
+ *   <dir>/genesis.json
+ *   <dir>/node0/{key.json, config.json, data/, node.log, stderr.log}
+ *   ...
+ * Every node listens on loopback and bootstraps from all the others (their /p2p/ addresses
+ * are known up front: a peer id is the validator's public key).
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeGenesis } from '../genesis.js';
+import type { GenesisFile } from '../genesis.js';
+import { writeKeyFile, readKeyFile } from '../keys.js';
+import { peerIdOf } from '../net/index.js';
+import { fromHexExact } from '../../core/index.js';
+import { freePorts } from './ports.js';
+
+export interface DevnetLayoutOptions {
+  readonly dir: string;
+  readonly nodes: number;
+  readonly engine: string;
+  readonly params?: unknown;
+  readonly devAccounts?: number;
+  readonly devBalance?: bigint;
+  /** First port: node i gets p2p basePort+2i and API basePort+2i+1. Free ports when absent. */
+  readonly basePort?: number;
+  readonly chainId?: string;
+  /** Extra config for every node (merged over the generated one). */
+  readonly nodeConfig?: Readonly<Record<string, unknown>>;
+}
+
+export interface DevnetNodeLayout {
+  readonly index: number;
+  readonly dir: string;
+  readonly configPath: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly apiPort: number;
+  readonly p2pPort: number;
+  readonly apiUrl: string;
+  readonly peerId: string;
+  readonly multiaddr: string;
+}
+
+export interface DevnetLayout {
+  readonly dir: string;
+  readonly genesisPath: string;
+  readonly chainId: string;
+  readonly engine: string;
+  readonly devAccounts: number;
+  readonly nodes: readonly DevnetNodeLayout[];
+}
+
+export const DEFAULT_DEV_ACCOUNTS = 1024;
+
+export async function createDevnetLayout(o: DevnetLayoutOptions): Promise<DevnetLayout> {
+  const dir = resolve(o.dir);
+  mkdirSync(dir, { recursive: true });
+  const ports = o.basePort === undefined ? await freePorts(2 * o.nodes) : Array.from({ length: 2 * o.nodes }, (_, i) => o.basePort! + i);
+  const keys = Array.from({ length: o.nodes }, (_, i) => {
+    const nodeDir = join(dir, `node${i}`);
+    mkdirSync(nodeDir, { recursive: true });
+    const keyPath = join(nodeDir, 'key.json');
+    return existsSync(keyPath) ? readKeyFile(keyPath) : writeKeyFile(keyPath);
+  });
+  const chainId = o.chainId ?? `thermo-devnet-${randomBytes(3).toString('hex')}`;
+  const devAccounts = o.devAccounts ?? DEFAULT_DEV_ACCOUNTS;
+  const genesis: GenesisFile = {
+    chainId,
+    engine: o.engine,
+    ...(o.params === undefined ? {} : { params: o.params }),
+    epochMs: Date.now(),
+    validators: keys.map((k) => k.publicKeyHex),
+    devAccounts: { count: devAccounts, balance: (o.devBalance ?? 1_000_000_000_000n).toString() },
+  };
+  const genesisPath = join(dir, 'genesis.json');
+  writeGenesis(genesisPath, genesis);
+  const nodes: DevnetNodeLayout[] = keys.map((k, i) => {
+    const nodeDir = join(dir, `node${i}`);
+    const p2pPort = ports[2 * i]!;
+    const apiPort = ports[2 * i + 1]!;
+    const peerId = peerIdOf(fromHexExact(k.publicKeyHex, 32));
+    return {
+      index: i,
+      dir: nodeDir,
+      configPath: join(nodeDir, 'config.json'),
+      dataDir: join(nodeDir, 'data'),
+      logFile: join(nodeDir, 'node.log'),
+      apiPort,
+      p2pPort,
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      peerId,
+      multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`,
+    };
+  });
+  for (const n of nodes) {
+    const config = {
+      genesis: genesisPath,
+      key: join(n.dir, 'key.json'),
+      dataDir: n.dataDir,
+      listen: [`/ip4/127.0.0.1/tcp/${n.p2pPort}`],
+      bootstrap: nodes.filter((m) => m.index !== n.index).map((m) => m.multiaddr),
+      api: { host: '127.0.0.1', port: n.apiPort },
+      log: { level: 'info', file: n.logFile, console: false },
+      ...o.nodeConfig,
+    };
+    writeFileSync(n.configPath, `${JSON.stringify(config, null, 2)}\n`);
+  }
+  return { dir, genesisPath, chainId, engine: o.engine, devAccounts, nodes };
+}

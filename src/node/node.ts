@@ -1,0 +1,325 @@
+/**
+ * One Thermo node: genesis + key + store + engine + executor + libp2p + HTTP API, started in
+ * that order and stopped in reverse.
+ *
+ * Start: read the genesis (it names the engine and the validator set), open the store (deep
+ * check in a child process, metadata check, checksums; a store of another chain or a damaged
+ * one is refused), adopt the validator key (the key file on first start; the store's copy
+ * after), rebuild the engine from its durable records (`restored`), then join the network and
+ * open the API. The node's libp2p identity is its validator key.
+ */
+import { randomBytes } from 'node:crypto';
+import { Prng, toHex } from '../core/index.js';
+import { encodeAccountProof, proveAccount } from '../ledger/index.js';
+import type { Address, Transfer } from '../ledger/index.js';
+import type { ErasedEngine, FinalizedEntry } from '../protocol/index.js';
+import { buildApi } from './api/index.js';
+import type { AccountView, Api, ApiBackend, FinalizedListener, NodeStatusView, ProofView, TelemetryView } from './api/index.js';
+import type { NodeConfig } from './config.js';
+import { NodeError } from './errors.js';
+import { genesisHashBytes, readGenesis } from './genesis.js';
+import type { Genesis } from './genesis.js';
+import { keyFromSeed, readKeyFile } from './keys.js';
+import type { KeyFile } from './keys.js';
+import { createLogger } from './log.js';
+import type { Logger } from './log.js';
+import { createNodeMetrics } from './metrics/index.js';
+import type { NodeMetrics } from './metrics/index.js';
+import { Network } from './net/index.js';
+import type { PeerInfo } from './net/index.js';
+import { InlineJobExecutor, MonotonicClock, Runtime, WorkerJobExecutor } from './runtime/index.js';
+import type { JobExecutor, RuntimeError, SubmitOutcome } from './runtime/index.js';
+import { NodeStore, deepCheckStore } from './store/index.js';
+import type { TxRecord } from './store/index.js';
+import './polyfill.js';
+
+export interface NodeOptions {
+  readonly logger?: Logger;
+  /** Replaces the default job executor (src/node/mining plugs in here). */
+  readonly jobExecutor?: JobExecutor;
+  /** Called when the executor stopped for good (default: log and exit with code 70). */
+  readonly onFatal?: (err: RuntimeError) => void;
+  /** Node name in logs. */
+  readonly name?: string;
+}
+
+/** Most finalization listeners (SSE hub, tests) at once. */
+export const MAX_FINALIZED_LISTENERS = 64;
+
+export class ThermoNode implements ApiBackend {
+  private readonly listeners = new Set<FinalizedListener>();
+  private api: Api | null = null;
+  private apiUrlValue = '';
+  private lastFinalizedAt: number | null = null;
+  private readonly startedAt = Date.now();
+  private stopping: Promise<void> | null = null;
+  private started = false;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly genesis: Genesis,
+    readonly key: KeyFile,
+    readonly self: number,
+    readonly store: NodeStore,
+    readonly engine: ErasedEngine,
+    readonly runtime: Runtime,
+    readonly network: Network,
+    readonly metricsSet: NodeMetrics,
+    readonly log: Logger,
+  ) {}
+
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+
+  /** http://host:port of the API once listening. */
+  get apiUrl(): string {
+    return this.apiUrlValue;
+  }
+
+  static async start(config: NodeConfig, options: NodeOptions = {}): Promise<ThermoNode> {
+    const log = options.logger ?? createLogger({ name: options.name ?? 'node', level: config.log.level, file: config.log.file, console: config.log.console });
+    const genesis = readGenesis(config.genesis);
+    const keyFile = config.key === undefined ? undefined : readKeyFile(config.key);
+    if (config.store.deepCheck) await deepCheckStore(config.dataDir);
+    const { store, restored, fresh } = NodeStore.open({ dataDir: config.dataDir, genesisHash: genesis.hash });
+    let node: ThermoNode | undefined;
+    try {
+      let key: KeyFile;
+      if (keyFile !== undefined) {
+        await store.adoptValidatorSeed(keyFile.seed);
+        key = keyFile;
+      } else {
+        const seed = store.validatorSeed();
+        if (seed === undefined) {
+          throw new NodeError({ code: 'NODE_BAD_KEY_FILE', path: '(none)', reason: 'no key file given and the store holds no key' }, 'no validator key: pass --key FILE (thermo keys new) on first start');
+        }
+        key = keyFromSeed(seed);
+      }
+      const self = genesis.validators.findIndex((v) => toHex(v) === key.publicKeyHex);
+      if (self < 0) {
+        throw new NodeError({ code: 'NODE_NOT_A_VALIDATOR', publicKey: key.publicKeyHex }, `key ${key.publicKeyHex.slice(0, 16)}... is not in the genesis validator set`);
+      }
+      log.info({ chainId: genesis.chainId, engine: genesis.file.engine, validator: self, fresh, records: restored.size }, 'store opened');
+      const definition = genesis.definition;
+      const engine = definition.create({
+        chainId: genesis.chainId,
+        validators: genesis.validators,
+        self,
+        keyPair: key.keyPair,
+        params: genesis.params,
+        genesis: genesis.state,
+        // Engines get deterministic randomness from a seed; a real node seeds it freshly per start.
+        rng: Prng.fromKey(new Uint8Array(randomBytes(32))),
+        restored,
+      });
+      const jobs: JobExecutor | undefined =
+        options.jobExecutor ??
+        (definition.jobs === undefined ? undefined : config.runtime.jobs === 'inline' ? new InlineJobExecutor(definition.jobs) : new WorkerJobExecutor(definition.name));
+      // The node is assembled in two steps: the runtime and network call back into it.
+      const holder: { node?: ThermoNode } = {};
+      const metrics = createNodeMetrics({
+        engine: definition.name,
+        runtime: () => holder.node!.runtime,
+        status: () => holder.node!.runtime.durableView().status,
+        net: () => {
+          const n = holder.node?.network;
+          if (n === undefined) return null;
+          const peers = n.peers();
+          return { stats: n.stats, peers: peers.length, validators: peers.filter((p) => p.validator !== null).length };
+        },
+        sseClients: () => holder.node?.api?.sse.size ?? 0,
+      });
+      const network = new Network({
+        seed: key.seed,
+        chainId: genesis.chainId,
+        engine: definition.name,
+        genesisHash: genesisHashBytes(genesis),
+        validators: genesis.validators,
+        codec: definition.codec,
+        listen: config.listen,
+        announce: config.announce,
+        bootstrap: config.bootstrap,
+        maxPeers: config.net.maxPeers,
+        maxFrameBytes: config.net.maxFrameBytes,
+        peerRate: config.net.peerRate,
+        banThreshold: config.net.banThreshold,
+        banMs: config.net.banMs,
+        broadcast: config.net.broadcast,
+        onMessage: (from, message) => holder.node?.runtime.deliver(from, message),
+        log: (level, msg, fields) => log[level](fields ?? {}, msg),
+      });
+      const runtime = new Runtime({
+        engine,
+        codec: definition.codec,
+        self,
+        store,
+        clock: new MonotonicClock(genesis.file.epochMs),
+        jobs,
+        limits: config.runtime,
+        pipeline: config.runtime.pipeline,
+        observeCommit: (s) => metrics.commitSeconds.observe(s),
+        observeAck: (s) => metrics.ackSeconds.observe(s),
+        hooks: {
+          send: (to, bytes) => network.send(to, bytes),
+          broadcast: (bytes) => network.broadcast(bytes),
+          penalize: (peer, code, weight) => network.penalizeValidator(peer, code, weight),
+          finalized: (entry) => holder.node?.onFinalizedEntry(entry),
+          fatal: (err) => {
+            log.fatal({ code: err.code, reason: err.type.code === 'RUNTIME_ENGINE_FAILED' || err.type.code === 'RUNTIME_STORE_FAILED' ? err.type.reason : '' }, 'executor stopped');
+            if (options.onFatal !== undefined) options.onFatal(err);
+            else {
+              void holder.node?.stop().finally(() => process.exit(70));
+            }
+          },
+        },
+      });
+      node = new ThermoNode(config, genesis, key, self, store, engine, runtime, network, metrics, log);
+      holder.node = node;
+      await network.start();
+      await node.listen();
+      runtime.start();
+      node.started = true;
+      log.info({ api: node.apiUrl, peerId: network.peerId, addresses: network.addresses() }, 'node started');
+      return node;
+    } catch (err) {
+      if (node !== undefined) await node.stop();
+      else await store.close();
+      throw err;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const api = buildApi(this, {
+      bodyLimit: this.config.api.bodyLimit,
+      rateLimit: this.config.api.rateLimit,
+      maxSseClients: this.config.api.maxSseClients,
+      dashboardDir: this.config.api.dashboardDir,
+      onResponse: (route, status) => this.metricsSet.httpRequests.inc({ route, status: String(status) }),
+      onServerError: (err) => this.log.error({ err: err.message }, 'api error'),
+    });
+    this.api = api;
+    const address = await api.app.listen({ host: this.config.api.host, port: this.config.api.port });
+    this.apiUrlValue = address;
+  }
+
+  private onFinalizedEntry(entry: FinalizedEntry): void {
+    this.lastFinalizedAt = Date.now();
+    if (entry.height !== undefined && entry.height % 100 === 0) this.log.info({ height: entry.height, txs: entry.txIds.length }, 'finalized');
+    for (const l of this.listeners) {
+      try {
+        l(entry);
+      } catch (err) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'finalized listener failed');
+      }
+    }
+  }
+
+  // ---- ApiBackend ----------------------------------------------------------------------------
+
+  status(): NodeStatusView {
+    const view = this.runtime.durableView();
+    const peers = this.network.peers();
+    return {
+      chainId: this.genesis.chainId,
+      engine: this.genesis.file.engine,
+      genesisHash: this.genesis.hash,
+      validator: this.self,
+      publicKey: this.key.publicKeyHex,
+      peerId: this.network.peerId,
+      addresses: this.network.addresses(),
+      height: view.status.height,
+      finalized: view.status.finalized,
+      stateRoot: view.status.stateRoot ?? null,
+      peers: peers.length,
+      validatorPeers: peers.filter((p) => p.validator !== null).length,
+      queue: this.runtime.queueLength,
+      pendingSubmissions: this.runtime.pendingSubmissions,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      ready: this.started && this.runtime.error === null,
+    };
+  }
+
+  peers(): readonly PeerInfo[] {
+    return this.network.peers();
+  }
+
+  finalizedByHeight(height: number): FinalizedEntry | undefined {
+    return this.store.finalizedByHeight(height);
+  }
+
+  finalizedByValue(value: string): FinalizedEntry | undefined {
+    return this.store.finalizedByValue(value);
+  }
+
+  finalizedRange(fromSeq: number, limit: number): readonly FinalizedEntry[] {
+    return this.store.finalizedRange(fromSeq, limit);
+  }
+
+  txStatus(id: string): TxRecord | undefined {
+    return this.store.txStatus(id);
+  }
+
+  account(address: Address): AccountView {
+    const view = this.runtime.durableView();
+    const a = view.state.account(address);
+    return { balance: a?.balance ?? 0n, nonce: a?.nonce ?? 0, stateRoot: toHex(view.state.root), height: view.status.height };
+  }
+
+  proof(address: Address): ProofView {
+    const view = this.runtime.durableView();
+    const a = view.state.account(address);
+    const p = proveAccount(view.state, address);
+    return {
+      exists: a !== null,
+      balance: a?.balance ?? 0n,
+      nonce: a?.nonce ?? 0,
+      stateRoot: toHex(view.state.root),
+      height: view.status.height,
+      proof: toHex(encodeAccountProof(p)),
+    };
+  }
+
+  telemetry(): TelemetryView {
+    const view = this.runtime.durableView();
+    return {
+      engine: this.genesis.file.engine,
+      height: view.status.height,
+      finalized: view.status.finalized,
+      telemetry: view.status.telemetry,
+      gauges: Object.fromEntries(this.runtime.gauges),
+      lastFinalizedAt: this.lastFinalizedAt,
+    };
+  }
+
+  submit(tx: Transfer): Promise<SubmitOutcome> {
+    return this.runtime.submit(tx);
+  }
+
+  metrics(): string {
+    return this.metricsSet.registry.expose();
+  }
+
+  onFinalized(listener: FinalizedListener): () => void {
+    if (this.listeners.size >= MAX_FINALIZED_LISTENERS) throw new Error('too many finalization listeners');
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- shutdown ------------------------------------------------------------------------------
+
+  /** Stops the API, the network, the executor (waiting for issued writes) and the store. */
+  stop(): Promise<void> {
+    if (this.stopping !== null) return this.stopping;
+    this.stopping = (async () => {
+      this.started = false;
+      await this.api?.close().catch(() => undefined);
+      await this.network.stop().catch(() => undefined);
+      await this.runtime.stop();
+      await this.store.close();
+      this.log.info('node stopped');
+      this.log.flush?.();
+    })();
+    return this.stopping;
+  }
+}
