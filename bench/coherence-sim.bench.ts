@@ -181,7 +181,9 @@ function simulate(input: ScenarioInput, observer = 1): RunStats {
 }
 
 const NODES = 100;
-const REGIONS = { kind: 'regions', assignment: 'round-robin', jitter: 'pareto' } as const;
+// Regions drawn with SimBlock's 2019 Bitcoin node distribution (what every run so far used: an
+// earlier misspelt 'assignment' key fell back to it).
+const REGIONS = { kind: 'regions', assign: 'bitcoin-2019', jitter: 'pareto' } as const;
 
 function base(seed: number, durationS: number, params: Record<string, unknown>, extra: Partial<ScenarioInput> = {}): ScenarioInput {
   return {

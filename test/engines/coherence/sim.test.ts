@@ -19,7 +19,7 @@ function scenario(seed: number, extra: Partial<ScenarioInput> = {}): ScenarioInp
     seed,
     durationS: 150,
     drainS: 80,
-    latency: { kind: 'regions', assignment: 'round-robin', jitter: 'pareto' },
+    latency: { kind: 'regions', assign: 'bitcoin-2019', jitter: 'pareto' },
     params: { networkHashPower: NODES, targetIntervalMs: 10_000, confirmations: 4 },
     load: { tps: 2, clientTimeoutMs: 200_000 },
     ...extra,
