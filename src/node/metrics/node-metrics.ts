@@ -76,6 +76,10 @@ export function createNodeMetrics(src: MetricSources): NodeMetrics {
   });
   r.callback('gauge', 'thermo_sse_clients', 'Connected server-sent-event clients', () => [{ value: src.sseClients() }]);
   r.callback('gauge', 'process_resident_memory_bytes', 'Resident set size', () => [{ value: process.memoryUsage.rss() }]);
+  r.callback('counter', 'process_cpu_seconds_total', 'User and system CPU time of this process', () => {
+    const u = process.cpuUsage();
+    return [{ value: (u.user + u.system) / 1e6 }];
+  });
   r.callback('gauge', 'process_uptime_seconds', 'Seconds since the process started', () => [{ value: process.uptime() }]);
   const commitSeconds = r.histogram('thermo_store_commit_seconds', 'Store batch write-to-durable latency', LATENCY_BUCKETS);
   const ackSeconds = r.histogram('thermo_tx_ack_seconds', 'Client transaction submit-to-acknowledgement latency', LATENCY_BUCKETS);
