@@ -10,9 +10,11 @@
  * thread, best of ROUNDS (least disturbed by other processes). Ratios are against the reference.
  * Before timing, every kernel is checked to give the reference's t and r^2 on CHECK seeds
  * (the naive one is reported as agreeing or not, since its bits may differ).
- * Prints ONE JSON line: {"bench":"coherence-kernel","machine":{...},"results":{...}}.
+ * Prints ONE JSON line: {"bench":"coherence-kernel","machine":{...},"results":{...}} (with the
+ * load average at the end: the machine may be shared).
  * Run: npx tsx bench/coherence-kernel.bench.ts [--quick]
  */
+import os from 'node:os';
 import { sha256, u64be } from '../src/core/index.js';
 import { FastKernel, SimdKernel, referenceKernel } from '../src/engines/coherence/index.js';
 import { machineInfo } from './machine.js';
@@ -98,4 +100,5 @@ for (const n of PRESETS) {
   );
 }
 
-console.log(JSON.stringify({ bench: 'coherence-kernel', machine: machineInfo(), rounds: ROUNDS, roundMs: ROUND_MS, results }));
+const loadAverage = os.loadavg().map((x) => Math.round(x * 100) / 100);
+console.log(JSON.stringify({ bench: 'coherence-kernel', machine: machineInfo(), loadAverageAtEnd: { load1: loadAverage[0], load5: loadAverage[1] }, rounds: ROUNDS, roundMs: ROUND_MS, results }));
