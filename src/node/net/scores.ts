@@ -1,7 +1,7 @@
 /**
  * Our own peer penalties, on top of gossipsub's scoring: invalid frames, undecodable messages,
  * rate-limit overruns and the engine's `penalize` effects add weight to a peer's score; the
- * score decays by half every `halfLifeMs`; at `banThreshold` the peer is disconnected and
+ * score decays by half every `halfLifeMs` (in one-second steps); at `banThreshold` the peer is disconnected and
  * refused for `banMs`. Bounded: at most `maxPeers` scores are tracked (the lowest is forgotten).
  */
 export interface ScoreOptions {
@@ -10,6 +10,8 @@ export interface ScoreOptions {
   readonly halfLifeMs: number;
   readonly maxPeers: number;
 }
+
+export const DECAY_STEP_MS = 1000;
 
 export const DEFAULT_SCORE_OPTIONS: ScoreOptions = Object.freeze({ banThreshold: 100, banMs: 600_000, halfLifeMs: 60_000, maxPeers: 4096 });
 
@@ -24,9 +26,13 @@ export class PeerScores {
 
   constructor(private readonly options: ScoreOptions = DEFAULT_SCORE_OPTIONS) {}
 
+  /**
+   * Decay in whole steps of DECAY_STEP_MS, so penalties given within the same step add up
+   * exactly (N penalties of weight w reach N * w, and the ban threshold is an exact count).
+   */
   private decayed(s: Score, now: number): number {
-    const dt = Math.max(0, now - s.at);
-    return s.value * 0.5 ** (dt / this.options.halfLifeMs);
+    const steps = Math.floor(Math.max(0, now - s.at) / DECAY_STEP_MS);
+    return steps === 0 ? s.value : s.value * 0.5 ** ((steps * DECAY_STEP_MS) / this.options.halfLifeMs);
   }
 
   score(peer: string, now: number): number {
@@ -40,7 +46,9 @@ export class PeerScores {
     const s = this.scores.get(peer);
     const value = (s === undefined ? 0 : this.decayed(s, now)) + weight;
     if (s === undefined && this.scores.size >= this.options.maxPeers) this.evictLowest(now);
-    this.scores.set(peer, { value, at: now });
+    // Keep the step origin: re-stamping on every penalty would never let a steady trickle decay.
+    const at = s === undefined ? now : s.at + Math.floor(Math.max(0, now - s.at) / DECAY_STEP_MS) * DECAY_STEP_MS;
+    this.scores.set(peer, { value, at });
     if (value >= this.options.banThreshold) {
       this.bans.set(peer, now + this.options.banMs);
       this.scores.delete(peer);
