@@ -133,6 +133,12 @@ interface LeaderRound {
   qc1Sent: boolean;
   qc2Sent: boolean;
   waitingFor: string | null;
+  /** Value hex of the batch this leader prepared in the round (only votes for it count). */
+  prepared: string | null;
+  /** What this leader sent in the round, re-sent to a node that shows it missed it. */
+  prepare: TtMessage | null;
+  precommit: TtMessage | null;
+  commit: TtMessage | null;
 }
 
 interface EpochState {
@@ -153,6 +159,10 @@ interface EpochState {
   readonly queue: MineTask[];
   mining: boolean;
   started: boolean;
+  /** Last time this node made progress in the epoch (entered it or a round, or voted). */
+  progressAt: number;
+  /** The last vote this node sent (re-sent when it makes no progress). */
+  lastVote: TtMessage | null;
 }
 
 interface Final {
@@ -297,6 +307,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       case 'timer':
         if (input.timer === 'round') this.onRoundTimeout(input.now, out);
         else if (input.timer === 'epoch') this.startProposing(input.now, out);
+        else if (input.timer === 'nudge') this.onNudge(input.now, out);
         break;
       case 'job-done':
         this.onMined(input.jobId, input.result, input.now, out);
@@ -369,6 +380,8 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       queue: [],
       mining: false,
       started: false,
+      progressAt: Number.NEGATIVE_INFINITY,
+      lastVote: null,
     };
   }
 
@@ -378,7 +391,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
 
   /** Enters the current epoch (after start, restart or a finalization). */
   private beginEpoch(now: number, out: Out[]): void {
+    this.ep.progressAt = now;
     out.push({ kind: 'set-timer', timer: 'round', at: now + this.roundTimeout(this.ep.round) });
+    out.push({ kind: 'set-timer', timer: 'nudge', at: now + this.params.retransmitMs });
     const at = this.epochStartedAt + this.params.epochIntervalMs;
     if (this.params.epochIntervalMs > 0 && at > now) {
       out.push({ kind: 'set-timer', timer: 'epoch', at });
@@ -497,6 +512,23 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     this.toLeader(ep.round, { t: 'proposal', round: ep.round, proposal: signed.proposal, txs: signed.txs, highQC: ep.highQC }, now, out);
   }
 
+  /**
+   * Lost-message recovery inside a round. A node that made no progress for retransmitMs re-sends
+   * its last vote (or its proposal, before it voted) and asks the round's leader for finalized
+   * epochs it may have missed. The leader answers a repeated proposal or vote with what the node
+   * evidently did not get (prepare, precommit, commit); a finalized epoch arrives as sync-final.
+   */
+  private onNudge(now: number, out: Out[]): void {
+    out.push({ kind: 'set-timer', timer: 'nudge', at: now + this.params.retransmitMs });
+    const ep = this.ep;
+    if (now - ep.progressAt < this.params.retransmitMs) return;
+    const leader = leaderOf(ep.epoch, ep.round, this.n);
+    if (leader === this.ctx.self) return;
+    if (ep.lastVote !== null) out.push({ kind: 'send', to: leader, message: ep.lastVote });
+    else this.sendOwn(now, out);
+    out.push({ kind: 'send', to: leader, message: { t: 'sync-request', fromEpoch: ep.epoch } });
+  }
+
   private onRoundTimeout(now: number, out: Out[]): void {
     this.enterRound(this.ep.round + 1, now, out, true);
   }
@@ -507,7 +539,10 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     if (round <= ep.round) return;
     this.viewChanges += round - ep.round;
     ep.round = round;
-    for (const r of [...ep.leading.keys()]) if (r < round) ep.leading.delete(r);
+    ep.progressAt = now;
+    ep.lastVote = null;
+    // Earlier rounds this node led may still complete (late votes count; see onPrecommit).
+    for (const r of [...ep.leading.keys()]) if (r < round - ROUND_LOOKAHEAD) ep.leading.delete(r);
     out.push({ kind: 'set-timer', timer: 'round', at: now + this.roundTimeout(round) });
     out.push({ kind: 'metric', name: 'round', value: round });
     if (!ep.started) this.startProposing(now, out);
@@ -652,10 +687,20 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
         qc1Sent: false,
         qc2Sent: false,
         waitingFor: null,
+        prepared: null,
+        prepare: null,
+        precommit: null,
+        commit: null,
       };
       ep.leading.set(m.round, lr);
     }
-    if (lr.pool.prepared) return;
+    if (lr.pool.prepared) {
+      // A node that proposes again after the prepare went out evidently missed it.
+      if (from !== this.ctx.self && lr.prepare !== null && lr.prepared !== null && !lr.p1.certificate(lr.prepared).some((v) => v.voter === from)) {
+        out.push({ kind: 'send', to: from, message: lr.prepare });
+      }
+      return;
+    }
     let vector: number[];
     if (from === this.ctx.self) {
       vector = vectorFromBytes(p.vector);
@@ -677,6 +722,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     const outcome = lr.pool.add({ proposal: p, vector });
     if (outcome === 'equivocation') this.penalize(from, 'TT_EQUIVOCATION', 10, out);
     if (outcome !== 'added') return;
+    // f + 1 validators already in a later round that this node leads: at least one is honest,
+    // so the round really started; join it instead of waiting for our own (longer) timeout.
+    if (m.round > ep.round && lr.pool.validators >= this.f + 1) this.enterRound(m.round, now, out, true);
     if (from !== this.ctx.self && m.txs.length > 0) {
       out.push({ kind: 'cost', op: 'sig-verify', count: m.txs.length });
       for (const tx of m.txs) this.mempool.add(tx, this.state);
@@ -716,7 +764,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       content = known;
     } else content = this.buildBatch(lr.pool, now, out);
     lr.pool.prepared = true;
-    this.toAll({ t: 'prepare', round, batch: content.batch, justify }, now, out);
+    lr.prepared = toHex(content.value);
+    lr.prepare = { t: 'prepare', round, batch: content.batch, justify };
+    this.toAll(lr.prepare, now, out);
   }
 
   private buildBatch(pool: ProposalPool, now: number, out: Out[]): Content {
@@ -832,7 +882,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     out.push({ kind: 'cost', op: 'sig-sign', count: 1 });
     // Durable before it leaves: a restarted node must not vote twice in a round, nor forget its lock.
     this.persistVotes(out);
-    this.toLeader(round, { t: 'vote', epoch: ep.epoch, round, phase, value, signature }, now, out);
+    ep.progressAt = now;
+    ep.lastVote = { t: 'vote', epoch: ep.epoch, round, phase, value, signature };
+    this.toLeader(round, ep.lastVote, now, out);
   }
 
   private persistVotes(out: Out[]): void {
@@ -848,7 +900,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private onVote(from: NodeIndex, epoch: number, round: number, phase: Phase, value: Uint8Array, signature: Uint8Array, now: number, out: Out[]): void {
     if (!this.sameEpoch(from, epoch, now, out)) return;
     const ep = this.ep;
-    if (round !== ep.round || leaderOf(epoch, round, this.n) !== this.ctx.self) return;
+    if (round > ep.round || leaderOf(epoch, round, this.n) !== this.ctx.self) return;
     const lr = ep.leading.get(round);
     if (lr === undefined || !lr.pool.prepared) return;
     if (from !== this.ctx.self) {
@@ -858,9 +910,22 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
         return;
       }
     }
+    // Only votes for the value this leader prepared count: a vote for anything else (a
+    // Byzantine twin, a stale value) must not take the voter's place in the vote set.
+    const hex = toHex(value);
+    if (hex !== lr.prepared) {
+      this.penalize(from, 'TT_WRONG_VALUE', 1, out);
+      return;
+    }
     const set = phase === 1 ? lr.p1 : lr.p2;
-    const outcome = set.add(from, toHex(value), signature);
+    const outcome = set.add(from, hex, signature);
     if (outcome.kind === 'equivocation') this.penalize(from, 'TT_EQUIVOCATION', 10, out);
+    if (outcome.kind === 'duplicate') {
+      // A repeated vote: the voter missed what the quorum produced.
+      const again = phase === 1 ? lr.precommit : lr.commit;
+      if (again !== null && from !== this.ctx.self) out.push({ kind: 'send', to: from, message: again });
+      return;
+    }
     if (outcome.kind !== 'counted' || outcome.votes < this.quorum) return;
     const qc: QC = Object.freeze({
       epoch,
@@ -871,10 +936,12 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     });
     if (phase === 1 && !lr.qc1Sent) {
       lr.qc1Sent = true;
-      this.toAll({ t: 'precommit', qc }, now, out);
+      lr.precommit = { t: 'precommit', qc };
+      this.toAll(lr.precommit, now, out);
     } else if (phase === 2 && !lr.qc2Sent) {
       lr.qc2Sent = true;
-      this.toAll({ t: 'commit', qc }, now, out);
+      lr.commit = { t: 'commit', qc };
+      this.toAll(lr.commit, now, out);
     }
   }
 
@@ -892,7 +959,10 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     const ep = this.ep;
     if (!this.checkQC(from, qc, 1, out)) return;
     if (ep.highQC === null || qc.round > ep.highQC.round) ep.highQC = qc;
-    if (qc.round < ep.round) return;
+    // A certificate of an earlier round still gets this node's phase-2 vote as long as the node
+    // has cast no phase-1 vote in a later round: its lock then precedes all its later votes,
+    // which is all the safety argument needs (docs/protocols/thermotruth.md).
+    if (qc.round < ep.round && this.votedPhase1After(qc.round)) return;
     if (qc.round > ep.round) this.enterRound(qc.round, now, out, false);
     const hex = toHex(qc.value);
     if (!ep.contents.has(hex)) {
@@ -903,6 +973,14 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     if (ep.votes.has(`${qc.round}/2`)) return;
     if (ep.lock === null || qc.round >= ep.lock.round) ep.lock = { round: qc.round, value: qc.value };
     this.castVote(qc.round, 2, qc.value, now, out);
+  }
+
+  private votedPhase1After(round: number): boolean {
+    for (const key of this.ep.votes.keys()) {
+      const [r, phase] = key.split('/');
+      if (phase === '1' && Number(r) > round) return true;
+    }
+    return false;
   }
 
   private onCommit(from: NodeIndex, qc: QC, now: number, out: Out[]): void {

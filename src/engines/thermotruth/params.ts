@@ -42,6 +42,8 @@ export interface ThermoTruthParams {
   readonly epochIntervalMs: number;
   /** Round timeout before a view change; doubles each further round, up to 2^6 times. */
   readonly roundTimeoutMs: number;
+  /** A node that made no progress for this long re-sends its last message (lost-message recovery). */
+  readonly retransmitMs: number;
   readonly maxTxsPerBlock: number;
   /** Most pending client transfers one proposal carries to the leader. */
   readonly maxTxsPerProposal: number;
@@ -68,6 +70,7 @@ export const DEFAULT_THERMOTRUTH_PARAMS: ThermoTruthParams = Object.freeze({
   dragSd: 2,
   epochIntervalMs: 0,
   roundTimeoutMs: 1000,
+  retransmitMs: 400,
   maxTxsPerBlock: 500,
   maxTxsPerProposal: 256,
   blockReward: 1,
@@ -122,6 +125,7 @@ export function parseThermoTruthParams(raw: unknown): ThermoTruthParams {
     dragSd: num(r, 'dragSd', 0, 1e6, false),
     epochIntervalMs: num(r, 'epochIntervalMs', 0, 3_600_000, false),
     roundTimeoutMs: num(r, 'roundTimeoutMs', 10, 3_600_000, false),
+    retransmitMs: num(r, 'retransmitMs', 10, 3_600_000, false),
     maxTxsPerBlock: num(r, 'maxTxsPerBlock', 0, 10_000, true),
     maxTxsPerProposal: num(r, 'maxTxsPerProposal', 0, 4096, true),
     blockReward: num(r, 'blockReward', 0, 1_000_000, true),
