@@ -216,6 +216,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private errorMax = 0;
   private errorCount = 0;
   private viewChanges = 0;
+  private mintedSum = 0;
   private lastTemperature = 0;
 
   constructor(
@@ -1105,6 +1106,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     const err = relativeError(result.aggregate, truth, this.params.noiseSd);
     this.errorSum += err;
     this.errorCount++;
+    let minted = 0;
+    for (const p of this.finals.get(e)?.batch.proposals ?? []) if (p.proposer < 0) minted++;
+    this.mintedSum += minted;
     if (err > this.errorMax) this.errorMax = err;
     out.push(
       { kind: 'metric', name: 'height', value: e },
@@ -1116,6 +1120,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       { kind: 'metric', name: 'tt_error_mean', value: this.errorSum / this.errorCount },
       { kind: 'metric', name: 'tt_error_max', value: this.errorMax },
       { kind: 'metric', name: 'tt_epochs', value: this.errorCount },
+      { kind: 'metric', name: 'tt_minted_mean', value: this.mintedSum / this.errorCount },
       { kind: 'metric', name: 'tt_commit_round', value: round },
       { kind: 'metric', name: 'tt_view_changes', value: this.viewChanges },
       { kind: 'metric', name: 'mempool', value: this.mempool.size },

@@ -59,7 +59,7 @@ export const DEFAULT_THERMOTRUTH_PARAMS: ThermoTruthParams = Object.freeze({
   pow: true,
   difficulty: 8,
   minDifficulty: 4,
-  maxDifficulty: 16,
+  maxDifficulty: 12,
   alpha: 0.1,
   healTemperature: 0.1,
   healRadius: 3,
