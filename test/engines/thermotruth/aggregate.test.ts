@@ -9,7 +9,6 @@ import {
   computeAggregate,
   entropyBits,
   healOutliers,
-  median,
   nextDifficulty,
   powBits,
   temperature,
