@@ -23,6 +23,7 @@ function api(c: Chain) {
     if (path === '/status') return JSON.stringify({ chainId: 'c', engine: c.engine, validator: 1, peerId: 'p', height: c.height, finalized: c.height - 1, stateRoot: null, peers: 2, ready: true });
     if (path === '/telemetry') return JSON.stringify({ engine: c.engine, height: c.height, finalized: c.height - 1, telemetry: c.telemetry, gauges: { height: c.height }, lastFinalizedAt: null });
     if (path === '/peers') return JSON.stringify({ peers: [{ peerId: 'a', validator: 0, addresses: [], score: 0, verified: true }, { peerId: 'b', validator: 2, addresses: [], score: -3, verified: false }] });
+    if (path.startsWith('/blocks')) return JSON.stringify({ entries: [6, 7, 8].map((seq) => ({ seq, slot: String(seq), value: 'v', height: seq + 1, txIds: [] })), lastSeq: 8 });
     if (path === '/metrics') return `# TYPE thermo_net_bytes_in_total counter\nthermo_net_bytes_in_total ${c.bytesIn}\nthermo_net_bytes_out_total ${c.bytesOut}\nthermo_tx_ack_seconds_sum ${c.ackSum}\nthermo_tx_ack_seconds_count ${c.acks}\n`;
     return null;
   };
@@ -46,7 +47,9 @@ describe('LiveModel', () => {
     expect(s.telemetry?.telemetry).toEqual(chain.telemetry);
     expect(s.peers?.map((p) => p.score)).toEqual([0, -3]);
     expect(s.mempool).toBe(5);
-    expect(world.requests.slice(0, 5).sort()).toEqual(['/metrics', '/peers', '/reports', '/status', '/telemetry']);
+    expect(world.requests.slice(0, 6).sort()).toEqual(['/blocks?limit=12', '/metrics', '/peers', '/reports', '/status', '/telemetry']);
+    // on connecting, the newest finalized entries come from /blocks, newest first
+    expect(s.recent.map((e) => e.seq)).toEqual([8, 7, 6]);
     for (let i = 0; i < 5; i++) {
       chain.height++;
       await world.advance(1000);
@@ -81,6 +84,9 @@ describe('LiveModel', () => {
     expect(r.txPerS).toBeCloseTo(4, 6);
     expect(r.finalIntervalMs).toBeCloseTo(500, 6);
     expect(model.snapshot.recent[0]).toMatchObject({ seq: 105, txIds: ['w'] });
+    // a repeated entry is listed once
+    world.stream?.emit('finalized', { seq: 105, slot: 'q', value: 'cd', height: null, txIds: ['w'] });
+    expect(model.snapshot.recent.filter((e) => e.seq === 105)).toHaveLength(1);
     // malformed events are ignored
     world.stream?.emit('finalized', { nope: 1 });
     world.stream?.emit('status', 'garbage');
@@ -118,6 +124,9 @@ describe('LiveModel', () => {
     await world.advance(4000);
     expect(model.snapshot.connection.state).toBe('live');
     expect(model.snapshot.status?.height).toBe(50);
+    // the interval between finalizations does not span the outage, and /blocks was asked again
+    expect(model.snapshot.rates.finalIntervalMs).toBeNull();
+    expect(world.requests.filter((r) => r.startsWith('/blocks')).length).toBe(1);
     expect(world.stream?.starts).toBe(2);
     // the disconnected ticks left gaps in the traces, not made-up values
     expect(model.traces.values(TRACE.height)).toContain(null);
@@ -155,12 +164,12 @@ describe('LiveModel', () => {
     m2.stop();
   });
 
-  it('keeps memory flat: an hour of ticks (and many more) fills the traces to capacity and no further', async () => {
+  it('keeps memory flat: an hour of ticks fills the traces to capacity and no further', async () => {
     const { chain, world, model } = setup('coherence', 600);
     model.start();
     await world.advance(0);
     world.stream?.open();
-    for (let i = 0; i < 3600 * 2; i++) {
+    for (let i = 0; i < 3600; i++) {
       chain.height++;
       chain.telemetry = { ...chain.telemetry, [`k${i % 200}`]: i };
       if (i % 3 === 0) world.stream?.emit('finalized', { seq: i, slot: 's', value: 'v', height: i, txIds: ['a'] });

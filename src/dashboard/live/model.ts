@@ -4,8 +4,8 @@
  * and timers).
  *
  * Each tick: GET /status, /telemetry and /metrics (every tick), /peers (every 2nd), the
- * engine's extra route (/dag for negentropy, /epoch for thermotruth; every 3rd) and /reports
- * (every 15th). A failed /status makes the connection "disconnected": polls then retry with
+ * engine's extra route (/dag for negentropy, /epoch for thermotruth; every 3rd), /reports
+ * (every 15th) and, on (re)connecting, /blocks for the newest finalized entries. A failed /status makes the connection "disconnected": polls then retry with
  * backoff (1 s doubling to 4 s) and the event stream is closed and retried on its own backoff;
  * the first good /status makes it "live" again and reopens the stream at once. A route that
  * answers 404 is marked unavailable and asked again only every 30 ticks.
@@ -15,7 +15,7 @@
 import type { EventSink, GetJson, GetText } from '../api/ports.js';
 import { ACK_COUNT, ACK_SUM, NET_BYTES_IN, NET_BYTES_OUT, WANTED_METRICS, parsePrometheus, scalar } from '../api/prometheus.js';
 import type { DagVertexJson, EpochJson, FinalizedJson, PeerJson, ReportJson, StatusJson, TelemetryJson } from '../api/types.js';
-import { asDag, asEpoch, asFinalized, asPeers, asReports, asStatus, asStatusEvent, asTelemetry } from '../api/validate.js';
+import { asDag, asEpoch, asFinalized, asPeers, asReports, asStatus, asStatusEvent, asTelemetry, isObject } from '../api/validate.js';
 import { Backoff } from './backoff.js';
 import { KEYS, TRACE, firstKey, gaugeTrace, telemetryTrace } from './names.js';
 import { Traces } from './traces.js';
@@ -193,7 +193,7 @@ export class LiveModel {
       const now = this.deps.now();
       this.arrivals.push(now);
       if (this.arrivals.length > 64) this.arrivals.shift();
-      const recent = [e, ...this.snap.recent].slice(0, RECENT_ENTRIES);
+      const recent = [e, ...this.snap.recent.filter((x) => x.seq !== e.seq)].slice(0, RECENT_ENTRIES);
       this.update({ recent });
     } else if (type === 'status') {
       const s = asStatusEvent(data);
@@ -262,6 +262,7 @@ export class LiveModel {
       this.lastFinalized = null;
       this.txWindow.length = 0;
       this.txSinceTick = 0;
+      this.arrivals.length = 0;
       this.traces.push(now / 1000, {});
       this.update({ connection: { state: 'disconnected', lastSeen: this.snap.connection.lastSeen, error, nextRetryAt: now + delay, stream: false }, updatedAt: now });
       this.schedule(delay);
@@ -270,17 +271,35 @@ export class LiveModel {
     const wasDown = this.snap.connection.state !== 'live';
     this.backoff.reset();
     if (wasDown && this.snap.connection.state === 'disconnected') this.stream.start();
-    const [extras, peers] = await Promise.all([this.fetchExtras(status.engine), this.tickNo % 2 === 1 || this.snap.peers === null ? this.fetchPeers() : this.snap.peers]);
+    const [extras, peers, recent] = await Promise.all([
+      this.fetchExtras(status.engine),
+      this.tickNo % 2 === 1 || this.snap.peers === null ? this.fetchPeers() : this.snap.peers,
+      wasDown ? this.fetchRecent() : this.snap.recent,
+    ]);
     this.record(now, status, telemetry, counters, peers);
     this.update({
       connection: { state: 'live', lastSeen: now, error: null, nextRetryAt: null, stream: this.stream.connected },
       status,
       telemetry,
       peers,
+      recent,
       updatedAt: now,
       ...extras,
     });
     this.schedule(Math.max(0, this.options.pollMs - (this.deps.now() - started)));
+  }
+
+  /** The newest finalized entries from GET /blocks (on connecting: the stream only brings new ones), merged with any already streamed. */
+  private async fetchRecent(): Promise<readonly FinalizedJson[]> {
+    try {
+      const r = await this.deps.getJson(`/blocks?limit=${RECENT_ENTRIES}`);
+      const list = r.status === 200 && isObject(r.body) && Array.isArray(r.body['entries']) ? (r.body['entries'] as unknown[]) : [];
+      const bySeq = new Map<number, FinalizedJson>();
+      for (const e of [...list.map(asFinalized), ...this.snap.recent]) if (e !== null) bySeq.set(e.seq, e);
+      return [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, RECENT_ENTRIES);
+    } catch {
+      return this.snap.recent;
+    }
   }
 
   private async fetchPeers(): Promise<readonly PeerJson[] | null> {

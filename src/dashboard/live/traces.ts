@@ -9,6 +9,8 @@ export class Traces {
   private readonly cols = new Map<string, Float64Array>();
   private start = 0;
   private count = 0;
+  /** Rows pushed since creation (the ring keeps the last `capacity`). */
+  pushed = 0;
 
   constructor(
     readonly capacity: number,
@@ -44,6 +46,7 @@ export class Traces {
     }
     if (this.count < this.capacity) this.count++;
     else this.start = (this.start + 1) % this.capacity;
+    this.pushed++;
   }
 
   private at(j: number): number {

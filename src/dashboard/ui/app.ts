@@ -93,7 +93,7 @@ export function App({ model, base }: { readonly model: LiveModel; readonly base:
   const scopes = [...engineScopes(snap), ...commonScopes(snap)];
   return h(
     'div',
-    { class: `app ${snap.connection.state}`, 'data-testid': 'app', 'data-updated-at': String(snap.updatedAt ?? '') },
+    { class: `app ${snap.connection.state}`, 'data-testid': 'app', 'data-updated-at': String(snap.updatedAt ?? ''), 'data-samples': String(model.traces.pushed) },
     h(Header, { snap, now }),
     snap.connection.state === 'disconnected' ? h('div', { class: 'banner', 'data-testid': 'disconnected-banner' }, `Disconnected from the node${snap.connection.error === null ? '' : ` (${snap.connection.error})`}: retrying. The traces keep their history.`) : null,
     h(Stats, { snap }),
