@@ -1,0 +1,225 @@
+/**
+ * One Snowball instance with the design's thermodynamics: a conflict set (cs:...) or a
+ * super-block slot (sb:...). It holds the candidates (sorted by id: the fixed order every
+ * thermodynamic sum runs in), the running estimate Q, the node's preference (its answer to
+ * polls) and the Snowball counter, and applies one poll result:
+ *
+ *   1. P: the answers per candidate, per unknown value and "no answer" (timeouts, "unknown");
+ *      its entropy H(P) goes back to the engine, which anneals the node's temperature T.
+ *   2. Q <- (1 - qRate) Q + qRate P' (P' over the candidates only).
+ *   3. Snowball: the poll's alpha-winner (or failure) steps the consecutive-success counter.
+ *   4. Preference <- Gibbs draw from exp(-E(c)/T), E(c) = -log Q(c), with the node's PRNG.
+ *   5. Decision (finalRule 'snowball'): the counter's value once it has betaC consecutive
+ *      successes (and the node holds that candidate). The design's literal rule ('temperature':
+ *      decide the preference once T < tCritical) is applied by the engine, because T is the
+ *      node's (engine.ts).
+ *
+ * Bounds: at most maxCandidates candidates (a double-spender cannot grow a set without
+ * limit), and at most ANSWER_MEMORY recorded answers for the reliability weights.
+ */
+import { fromHex, toHex } from '../../core/index.js';
+import type { Prng } from '../../core/index.js';
+import type { NegentropyParams } from './params.js';
+import { digestKey, prefixHex } from './slots.js';
+import { SNOWBALL_START, pollWinner, snowballFinal, snowballStep } from './snowball.js';
+import type { SnowballCounter } from './snowball.js';
+import { energies, entropy, gibbsChoice, gibbsProbabilities, updateQ } from './thermo.js';
+
+/** Answers remembered per slot for the reliability weights (the latest ones). */
+export const ANSWER_MEMORY = 64;
+
+export interface Candidate<V> {
+  readonly id: string;
+  /** The 16-byte wire prefix of the id, as hex and as bytes. */
+  readonly prefix: string;
+  readonly prefixBytes: Uint8Array;
+  readonly value: V;
+}
+
+export type AddOutcome = 'added' | 'known' | 'full' | 'prefix-collision';
+
+/** The answers of one poll for one slot. */
+export interface SlotPoll {
+  /** Answer counts by value prefix (hex). */
+  readonly votes: ReadonlyMap<string, number>;
+  /** Sampled peers that gave no value (timeout, unreachable, "unknown"). */
+  readonly missing: number;
+  /** alpha for this poll (scaled when fewer than k peers exist). */
+  readonly alpha: number;
+  /** Peers and the prefixes they answered, aligned (for the reliability weights). */
+  readonly answerPeers: readonly number[];
+  readonly answerValues: readonly string[];
+}
+
+export interface PollOutcome {
+  readonly winner: string | null;
+  readonly entropy: number;
+  /** The decided candidate id, if this poll decided the slot. */
+  readonly decided: string | null;
+}
+
+export class ConflictSet<V> {
+  private readonly list: Candidate<V>[] = [];
+  private readonly byPrefix = new Map<string, Candidate<V>>();
+  private q: number[] = [];
+  private prefId: string | null = null;
+  private counter: SnowballCounter = SNOWBALL_START;
+  private decidedId: string | null = null;
+  private readonly answerPeers: number[] = [];
+  private readonly answerValues: string[] = [];
+  private answerId: string | null = null;
+  private answerCandidate: Candidate<V> | undefined = undefined;
+  polls = 0;
+  /** Polls in flight that include this slot. */
+  inFlight = 0;
+  /** Wire digest of the slot, as hex, and its 48-bit map key (slots.ts digestKey). */
+  readonly digest: string;
+  readonly key: number;
+
+  constructor(
+    readonly slot: string,
+    /** Wire digest of the slot (12 bytes). */
+    readonly digestBytes: Uint8Array,
+    readonly createdAt: number,
+  ) {
+    this.digest = toHex(digestBytes);
+    this.key = digestKey(digestBytes);
+  }
+
+  get candidates(): readonly Candidate<V>[] {
+    return this.list;
+  }
+
+  get preference(): string | null {
+    return this.prefId;
+  }
+
+  get preferred(): Candidate<V> | undefined {
+    return this.prefId === null ? undefined : this.byPrefix.get(prefixHex(this.prefId));
+  }
+
+  get confidence(): SnowballCounter {
+    return this.counter;
+  }
+
+  get decided(): string | null {
+    return this.decidedId;
+  }
+
+  get estimate(): readonly number[] {
+    return this.q;
+  }
+
+  byValuePrefix(prefix: string): Candidate<V> | undefined {
+    return this.byPrefix.get(prefix);
+  }
+
+  get(id: string): Candidate<V> | undefined {
+    const c = this.byPrefix.get(prefixHex(id));
+    return c !== undefined && c.id === id ? c : undefined;
+  }
+
+  /** The candidate this node answers with: the decided one, else the preference (cached: polls ask often). */
+  answer(): Candidate<V> | undefined {
+    if (this.answerId !== (this.decidedId ?? this.prefId)) {
+      this.answerId = this.decidedId ?? this.prefId;
+      this.answerCandidate = this.answerId === null ? undefined : this.byPrefix.get(prefixHex(this.answerId));
+    }
+    return this.answerCandidate;
+  }
+
+  /** Adds a candidate in id order. The first candidate becomes the preference with Q = 1. */
+  add(id: string, value: V, maxCandidates: number): AddOutcome {
+    const prefix = prefixHex(id);
+    const known = this.byPrefix.get(prefix);
+    if (known !== undefined) return known.id === id ? 'known' : 'prefix-collision';
+    if (this.list.length >= maxCandidates) return 'full';
+    const c: Candidate<V> = Object.freeze({ id, prefix, prefixBytes: fromHex(prefix), value });
+    let at = this.list.length;
+    while (at > 0 && this.list[at - 1]!.id > id) at--;
+    this.list.splice(at, 0, c);
+    this.q.splice(at, 0, this.list.length === 1 ? 1 : 0);
+    this.byPrefix.set(prefix, c);
+    if (this.prefId === null) this.prefId = id;
+    return 'added';
+  }
+
+  /** Makes `id` (a candidate) the decided value; idempotent. */
+  decide(id: string): void {
+    this.decidedId = id;
+    this.prefId = id;
+  }
+
+  /**
+   * Worth including in a new poll. Under the Snowball rule a slot whose run of successes plus
+   * the polls already in flight reaches betaC needs no more polls unless one of those fails
+   * (then the run restarts and this is true again): without this, up to maxOutstandingPolls
+   * polls per slot would be sent after the decision was already certain.
+   */
+  wantsPoll(p: NegentropyParams): boolean {
+    if (this.decidedId !== null || this.prefId === null) return false;
+    return p.finalRule !== 'snowball' || this.counter.count + this.inFlight < p.betaC;
+  }
+
+  /** Applies one poll at the node's temperature `t` (steps 1-5 of the header comment). */
+  applyPoll(poll: SlotPoll, p: NegentropyParams, rng: Prng, t: number): PollOutcome {
+    this.polls++;
+    for (let i = 0; i < poll.answerPeers.length; i++) {
+      this.answerPeers.push(poll.answerPeers[i]!);
+      this.answerValues.push(poll.answerValues[i]!);
+    }
+    const excess = this.answerPeers.length - ANSWER_MEMORY;
+    if (excess > 0) {
+      this.answerPeers.splice(0, excess);
+      this.answerValues.splice(0, excess);
+    }
+    let h: number;
+    const only = this.list.length === 1 ? this.list[0]! : undefined;
+    if (only !== undefined && poll.votes.size <= 1 && (poll.votes.size === 0 || poll.votes.has(only.prefix))) {
+      // Fast path, same result: one candidate and no other value answered; Q stays [1].
+      h = entropy([poll.votes.get(only.prefix) ?? 0, poll.missing]);
+    } else {
+      // 1. P, in a fixed bucket order: candidates (id order), unknown prefixes (sorted), missing.
+      const counts = this.list.map((c) => poll.votes.get(c.prefix) ?? 0);
+      const buckets = counts.slice();
+      const strangers = [...poll.votes.keys()].filter((x) => !this.byPrefix.has(x)).sort();
+      for (const s of strangers) buckets.push(poll.votes.get(s)!);
+      buckets.push(poll.missing);
+      h = entropy(buckets);
+      // 2. Q.
+      this.q = updateQ(this.q, counts, p.qRate);
+    }
+    // 3. Snowball.
+    const winner = pollWinner(poll.votes, poll.alpha);
+    this.counter = snowballStep(this.counter, winner);
+    if (this.decidedId !== null) return { winner, entropy: h, decided: null };
+    // 4. Gibbs choice of the preference (one candidate: it has probability 1, no draw needed).
+    if (this.list.length === 1) this.prefId = this.list[0]!.id;
+    else if (this.list.length > 1) {
+      const pi = gibbsProbabilities(energies(this.q, p.qFloor), t);
+      this.prefId = this.list[gibbsChoice(pi, rng.nextFloat())]!.id;
+    }
+    // 5. Decision.
+    let decided: string | null = null;
+    if (p.finalRule === 'snowball' && snowballFinal(this.counter, p.betaC)) decided = this.byPrefix.get(this.counter.last!)?.id ?? null;
+    if (decided !== null) this.decide(decided);
+    return { winner, entropy: h, decided };
+  }
+
+  /**
+   * After a candidate arrives: under the Snowball rule, the counter may already have betaC
+   * successes for a value this node did not hold yet. Returns the id decided now, or null.
+   */
+  decideIfFinal(p: NegentropyParams): string | null {
+    if (this.decidedId !== null || p.finalRule !== 'snowball' || !snowballFinal(this.counter, p.betaC)) return null;
+    const c = this.byPrefix.get(this.counter.last!);
+    if (c === undefined) return null;
+    this.decide(c.id);
+    return c.id;
+  }
+
+  /** Calls `f(peer, prefix)` for each recorded answer, to credit peers once the slot is decided. */
+  forEachAnswer(f: (peer: number, prefix: string) => void): void {
+    for (let i = 0; i < this.answerPeers.length; i++) f(this.answerPeers[i]!, this.answerValues[i]!);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Polls in flight. A poll asks k sampled peers about m slots at once (one query message per
+ * peer). It completes when every sampled peer answered, when every slot's outcome is already
+ * determined (some value has alpha answers, or no value can still reach alpha), or at its
+ * timeout; peers that never answered a timed-out poll count as failed answers ("unreachable
+ * peers count as failed polls": with too many of them no value reaches alpha).
+ * Completed polls are handed out in the order they STARTED (as avalanchego finishes polls), so
+ * the consecutive-success counter counts samples in time order even with several in flight.
+ *
+ * Bounds: at most maxOutstandingPolls polls, each with at most maxKeysPerPoll slots and k peers;
+ * a reply is accepted once per sampled peer, and only if its bitmaps fit the poll.
+ */
+import { toHex } from '../../core/index.js';
+import { getBit } from './messages.js';
+import type { NegMessage } from './messages.js';
+
+type Reply = Extract<NegMessage, { t: 'reply' }>;
+
+export interface PollSlotRef {
+  /** The slot's name (its object may be gone by the time the poll completes). */
+  readonly slot: string;
+  /** The value prefix (hex) this node preferred when it sent the query. */
+  readonly sent: string;
+}
+
+/** One slot's tally in a completed poll. */
+export interface SlotTally {
+  readonly slot: string;
+  readonly votes: Map<string, number>;
+  missing: number;
+  readonly answerPeers: number[];
+  readonly answerValues: string[];
+  /** Most votes of one value so far. */
+  best: number;
+}
+
+export interface CompletedPoll {
+  readonly id: number;
+  readonly peers: readonly number[];
+  readonly timedOut: boolean;
+  readonly tallies: readonly SlotTally[];
+  /** Peers by value prefix they answered (to fetch an unknown value from one of them). */
+  readonly sources: ReadonlyMap<string, number>;
+}
+
+class Poll {
+  readonly answered = new Set<number>();
+  readonly tallies: SlotTally[];
+  readonly sources = new Map<string, number>();
+  undetermined: number;
+  done = false;
+  timedOut = false;
+
+  constructor(
+    readonly id: number,
+    readonly startedAt: number,
+    readonly peers: readonly number[],
+    readonly refs: readonly PollSlotRef[],
+    readonly alpha: number,
+  ) {
+    this.tallies = refs.map((r) => ({ slot: r.slot, votes: new Map<string, number>(), missing: 0, answerPeers: [], answerValues: [], best: 0 }));
+    this.undetermined = refs.length;
+  }
+
+
+  add(peer: number, r: Reply): boolean {
+    const m = this.refs.length;
+    if (this.done || this.answered.has(peer) || !this.peers.includes(peer)) return false;
+    if (r.agree.length !== (m + 7) >> 3) return false;
+    const other = new Map<number, string>();
+    for (const o of r.other) {
+      if (o.index >= m || other.has(o.index) || getBit(r.agree, o.index) || getBit(r.unknown, o.index)) return false;
+      other.set(o.index, toHex(o.value));
+    }
+    this.answered.add(peer);
+    const remaining = this.peers.length - this.answered.size;
+    let undetermined = 0;
+    for (let i = 0; i < m; i++) {
+      const t = this.tallies[i]!;
+      let value: string | undefined;
+      if (getBit(r.agree, i)) value = this.refs[i]!.sent;
+      else if (!getBit(r.unknown, i)) value = other.get(i);
+      if (value === undefined) t.missing++;
+      else {
+        const votes = (t.votes.get(value) ?? 0) + 1;
+        t.votes.set(value, votes);
+        if (votes > t.best) t.best = votes;
+        t.answerPeers.push(peer);
+        t.answerValues.push(value);
+        if (!this.sources.has(value)) this.sources.set(value, peer);
+      }
+      // Determined: some value has alpha answers, or none can still reach alpha.
+      if (!(t.best >= this.alpha || t.best + remaining < this.alpha)) undetermined++;
+    }
+    this.undetermined = undetermined;
+    if (this.answered.size === this.peers.length || undetermined === 0) this.done = true;
+    return true;
+  }
+
+  expire(): void {
+    if (this.done) return;
+    const silent = this.peers.length - this.answered.size;
+    for (const t of this.tallies) t.missing += silent;
+    this.timedOut = true;
+    this.done = true;
+  }
+}
+
+export class PollBook {
+  private readonly polls: Poll[] = [];
+  private readonly byId = new Map<number, Poll>();
+  private nextId = 1;
+
+  constructor(
+    private readonly maxOutstanding: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  get outstanding(): number {
+    return this.polls.length;
+  }
+
+  canStart(): boolean {
+    return this.polls.length < this.maxOutstanding;
+  }
+
+  /** Registers a poll; returns its id. */
+  start(now: number, peers: readonly number[], refs: readonly PollSlotRef[], alpha: number): number {
+    const id = this.nextId++;
+    const poll = new Poll(id, now, peers, refs, alpha);
+    if (peers.length === 0) poll.expire();
+    this.polls.push(poll);
+    this.byId.set(id, poll);
+    return id;
+  }
+
+  /** A reply from `peer`; false when it does not belong to an open poll or is malformed. */
+  reply(peer: number, r: Reply): boolean {
+    const poll = this.byId.get(r.poll);
+    return poll !== undefined && poll.add(peer, r);
+  }
+
+  /** Expires polls older than the timeout and returns the completed ones, in start order. */
+  collect(now: number): CompletedPoll[] {
+    for (const p of this.polls) if (now - p.startedAt >= this.timeoutMs) p.expire();
+    const out: CompletedPoll[] = [];
+    while (this.polls.length > 0 && this.polls[0]!.done) {
+      const p = this.polls.shift()!;
+      this.byId.delete(p.id);
+      out.push({ id: p.id, peers: p.peers, timedOut: p.timedOut, tallies: p.tallies, sources: p.sources });
+    }
+    return out;
+  }
+}
