@@ -6,6 +6,8 @@
  * (test-artifacts/dashboard.png). Then node 0 is killed: the page must say "disconnected —
  * retrying" (test-artifacts/dashboard-disconnected.png); node 0 is started again: the page must
  * go live again and its traces move on. No request may leave loopback.
+ * THERMO_DASHBOARD_ENGINE=NAME runs the same test on another engine's devnet (default
+ * reference) and also waits for that engine's own traces and panel.
  * Skips, saying so, only where /usr/bin/chromium is absent.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +23,14 @@ import type { GuardedPage } from './support/browser.js';
 import { ensureDashboardBuilt } from './support/build.js';
 
 const NODES = 3;
+const ENGINE = process.env['THERMO_DASHBOARD_ENGINE'] ?? 'reference';
+/** The engine's own traces (scope ids) and panel the page must show live. */
+const ENGINE_VIEW: Readonly<Record<string, { readonly scopes: readonly string[]; readonly panel?: string }>> = {
+  reference: { scopes: ['engine'] },
+  coherence: { scopes: ['coherence', 'difficulty'] },
+  negentropy: { scopes: ['temperature'], panel: 'dag-panel' },
+  thermotruth: { scopes: ['temperature', 'difficulty'], panel: 'epoch-panel' },
+};
 
 interface StatusBody {
   readonly height: number;
@@ -42,7 +52,7 @@ async function bytesIn(api: string): Promise<number> {
   return Number(/^thermo_net_bytes_in_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
 }
 
-const TITLE = `dashboard in Debian chromium against a real devnet${HAVE_CHROMIUM ? '' : ` (${SKIP_REASON})`}`;
+const TITLE = `dashboard in Debian chromium against a real ${ENGINE} devnet${HAVE_CHROMIUM ? '' : ` (${SKIP_REASON})`}`;
 
 describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
   let dir = '';
@@ -56,7 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
   beforeAll(async () => {
     ensureDashboardBuilt();
     dir = mkdtempSync(join(tmpdir(), 'thermo-dash-e2e-'));
-    layout = await createDevnetLayout({ dir, nodes: NODES, engine: 'reference' });
+    layout = await createDevnetLayout({ dir, nodes: NODES, engine: ENGINE });
     supervisor = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
     supervisor.spawnAll();
     const [b] = await Promise.all([launchChromium(), supervisor.waitReady([0, 1, 2], 90_000, 1)]);
@@ -85,6 +95,9 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     await waitUntil('the height to move', async () => ((await testValue(page, 'height')) ?? -1) > h1);
     await waitUntil('a throughput figure', async () => (await testValue(page, 'tps')) !== null);
     expect(await page.locator('[data-testid="scope-height"] canvas').count()).toBeGreaterThan(0);
+    const view = ENGINE_VIEW[ENGINE] ?? { scopes: [] };
+    for (const scope of view.scopes) await waitUntil(`the ${scope} trace`, async () => (await scopePoints(page, scope)) >= 3);
+    if (view.panel !== undefined) expect(await page.locator(`[data-testid="${view.panel}"]`).isVisible()).toBe(true);
     expect(await scopePoints(page, 'throughput')).toBeGreaterThan(0);
 
     // the numbers on the page against the API, read just before and after

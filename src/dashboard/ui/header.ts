@@ -29,7 +29,7 @@ export function Header({ snap, now }: { readonly snap: Snapshot; readonly now: n
       h('span', { class: 'dot' }),
       h('span', { 'data-testid': 'conn-state' }, label),
       h('span', { class: 'last-seen', 'data-testid': 'last-seen' }, c.lastSeen === null ? '' : ` · last seen ${clock(c.lastSeen)} (${ago(c.lastSeen, now)})${retry}`),
-      c.state === 'live' ? h('span', { class: 'stream', 'data-testid': 'stream-state' }, c.stream ? ' · events ●' : ' · events ○') : null,
+      c.state === 'live' ? h('span', { class: `stream ${c.stream ? 'on' : 'off'}`, 'data-testid': 'stream-state', title: c.stream ? 'event stream (GET /events) open' : 'event stream (GET /events) not open: tx/s and recent entries pause' }, c.stream ? ' · events ●' : ' · events ○') : null,
     ),
   );
 }
