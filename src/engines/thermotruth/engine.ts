@@ -39,7 +39,6 @@ import type { CborValue, KeyPair } from '../../core/index.js';
 import {
   LedgerError,
   Mempool,
-  MAX_BLOCK_BYTES,
   applyBlock,
   blockHash,
   decodeTransfer,
@@ -785,7 +784,8 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   }
 
   private buildBlock(now: number, out: Out[]): Batch['block'] {
-    const txs = this.mempool.select(this.params.maxTxsPerBlock, MAX_BLOCK_BYTES - 64 * 1024);
+    // The same block limits as the BFT baselines (src/protocol/batching.ts: 500 transfers, 1 MiB).
+    const txs = this.mempool.select(this.params.maxTxsPerBlock, (1 << 20) - 64 * 1024);
     const proposal = proposeBlock(
       this.state,
       { height: this.ep.epoch, parents: [this.lastHash], timestamp: Math.max(0, Math.floor(now)), proposer: this.ctx.keyPair.publicKey, txs },

@@ -1,0 +1,144 @@
+/**
+ * The claims experiments as data: which engines, sizes, loads, fractions and seeds each claim
+ * runs at, per size. `smoke` runs in seconds inside `npm test`; `default` is what
+ * docs/CLAIMS.md is generated from (it must finish within 30 minutes on the 2-core development
+ * machine); `full` widens the sweeps for a longer run. Every simulation shares one latency
+ * model, one bandwidth cap, one CPU cost model and (per experiment) one offered load, whatever
+ * the engine.
+ */
+import type { BandwidthModel, LatencyModel } from '../../sim/index.js';
+
+export type Size = 'smoke' | 'default' | 'full';
+export const SIZES: readonly Size[] = Object.freeze(['smoke', 'default', 'full']);
+
+/** The engines compared, in report order; 'coherence' and 'negentropy' where meaningful. */
+export const BASELINES = Object.freeze(['pbft', 'hotstuff']);
+export const DESIGN_ENGINES = Object.freeze(['coherence', 'negentropy']);
+
+export interface ScaleExperiment {
+  readonly engines: readonly string[];
+  readonly ns: readonly number[];
+  /** Largest n run per engine (an engine whose runs grow too slow stops earlier). */
+  readonly maxN: Readonly<Record<string, number>>;
+  readonly tps: number;
+  readonly durationS: number;
+  readonly drainS: number;
+}
+
+export interface LoadExperiment {
+  readonly engines: readonly string[];
+  readonly n: number;
+  readonly loads: readonly number[];
+  readonly durationS: number;
+  readonly drainS: number;
+}
+
+export interface ErrorExperiment {
+  readonly n: number;
+  readonly fractions: readonly number[];
+  readonly adversaries: readonly string[];
+  readonly rules: readonly ('boltzmann' | 'dlpsw' | 'literal')[];
+  readonly tps: number;
+  readonly durationS: number;
+  readonly drainS: number;
+}
+
+export interface SybilExperiment {
+  readonly n: number;
+  readonly fractions: readonly number[];
+  readonly adversaries: readonly string[];
+  /** Minted identities per Byzantine node per epoch, the same with and without PoW. */
+  readonly sybils: number;
+  readonly tps: number;
+  readonly durationS: number;
+  readonly drainS: number;
+}
+
+export interface SafetyExperiment {
+  readonly engines: readonly string[];
+  readonly ns: readonly number[];
+  readonly tps: number;
+  readonly durationS: number;
+  readonly drainS: number;
+}
+
+export interface ClaimsPlan {
+  readonly size: Size;
+  readonly seeds: readonly number[];
+  readonly latency: LatencyModel;
+  readonly bandwidth: BandwidthModel;
+  readonly costModel: 'measured';
+  /** Funded client accounts: at least this many, and 2 x the offered load. */
+  readonly minAccounts: number;
+  readonly scale: ScaleExperiment;
+  readonly load: LoadExperiment;
+  readonly error: ErrorExperiment;
+  readonly bandwidthClaim: ScaleExperiment;
+  readonly sybil: SybilExperiment;
+  readonly safety: SafetyExperiment;
+}
+
+/** 50 ms RTT (claim 1's setting) with 5 ms jitter, for every experiment. */
+export const LATENCY: LatencyModel = Object.freeze({ kind: 'fixed', rttMs: 50, jitterMs: 5 });
+/** 100 Mbit/s up and down per node, for every experiment. */
+export const BANDWIDTH: BandwidthModel = Object.freeze({ kind: 'fixed', uploadBps: 100_000_000, downloadBps: 100_000_000 });
+
+const ALL = ['thermotruth', ...BASELINES, ...DESIGN_ENGINES];
+
+function freeze(plan: ClaimsPlan): ClaimsPlan {
+  return Object.freeze(plan);
+}
+
+function seeds(k: number): number[] {
+  return Array.from({ length: k }, (_, i) => i + 1);
+}
+
+export function planFor(size: Size, seedCount?: number): ClaimsPlan {
+  const common = { latency: LATENCY, bandwidth: BANDWIDTH, costModel: 'measured' as const, minAccounts: 64 };
+  const fractions = [0, 0.1, 0.2, 0.33, 0.34];
+  const adversaries = ['outlier', 'split-world', 'in-range-drag', 'silent'];
+  if (size === 'smoke') {
+    return freeze({
+      size,
+      seeds: seeds(seedCount ?? 2),
+      ...common,
+      scale: { engines: ALL, ns: [4, 8], maxN: {}, tps: 10, durationS: 1.5, drainS: 1 },
+      load: { engines: ALL, n: 4, loads: [20, 80], durationS: 1.5, drainS: 1 },
+      error: { n: 6, fractions: [0, 0.34], adversaries: ['outlier', 'in-range-drag'], rules: ['boltzmann', 'literal'], tps: 5, durationS: 1.5, drainS: 1 },
+      bandwidthClaim: { engines: ALL, ns: [4], maxN: {}, tps: 40, durationS: 1.5, drainS: 1 },
+      sybil: { n: 6, fractions: [0.34], adversaries: ['outlier'], sybils: 3, tps: 5, durationS: 1.5, drainS: 1 },
+      safety: { engines: ['thermotruth', ...BASELINES], ns: [4], tps: 10, durationS: 1.5, drainS: 1 },
+    });
+  }
+  if (size === 'default') {
+    return freeze({
+      size,
+      seeds: seeds(seedCount ?? 10),
+      ...common,
+      scale: {
+        engines: ALL,
+        ns: [4, 8, 16, 32, 64, 100, 200],
+        maxN: { coherence: 32, negentropy: 32 },
+        tps: 20,
+        durationS: 4,
+        drainS: 2,
+      },
+      load: { engines: ALL, n: 16, loads: [50, 200, 800, 1600], durationS: 3, drainS: 2 },
+      error: { n: 15, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 5, durationS: 3, drainS: 1 },
+      bandwidthClaim: { engines: ALL, ns: [16, 64], maxN: { coherence: 16, negentropy: 16 }, tps: 100, durationS: 4, drainS: 2 },
+      sybil: { n: 15, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 5, durationS: 3, drainS: 1 },
+      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 3, drainS: 2 },
+    });
+  }
+  return freeze({
+    size,
+    seeds: seeds(seedCount ?? 20),
+    ...common,
+    scale: { engines: ALL, ns: [4, 8, 16, 32, 64, 100, 150, 200], maxN: { coherence: 64, negentropy: 64 }, tps: 20, durationS: 8, drainS: 3 },
+    load: { engines: ALL, n: 32, loads: [50, 100, 200, 400, 800, 1600, 3200], durationS: 5, drainS: 3 },
+    error: { n: 30, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 5, durationS: 5, drainS: 1 },
+    bandwidthClaim: { engines: ALL, ns: [16, 64, 100], maxN: { coherence: 64, negentropy: 64 }, tps: 100, durationS: 6, drainS: 3 },
+    sybil: { n: 30, fractions: [0.1, 0.2, 0.33], adversaries: ['outlier', 'in-range-drag', 'split-world'], sybils: 10, tps: 5, durationS: 5, drainS: 1 },
+    safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7, 10], tps: 20, durationS: 4, drainS: 2 },
+  });
+}
