@@ -11,6 +11,7 @@ import { txCommand } from './tx.js';
 import { statusCommand } from './status.js';
 import { mineCommand } from './mine.js';
 import { verifyCommand } from './verify.js';
+import { benchCommand } from './bench.js';
 
 export const COMMANDS: readonly CliCommand[] = Object.freeze([
   simCommand,
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CliCommand[] = Object.freeze([
   statusCommand,
   mineCommand,
   verifyCommand,
+  benchCommand,
 ]);
