@@ -79,10 +79,21 @@ export class ThermoNode implements ApiBackend {
 
   static async start(config: NodeConfig, options: NodeOptions = {}): Promise<ThermoNode> {
     const log = options.logger ?? createLogger({ name: options.name ?? 'node', level: config.log.level, file: config.log.file, console: config.log.console });
+    // Start-up phase durations (ms), logged once: a slow restart should say where it went.
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const phase = (name: string): void => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      mark = now;
+    };
     const genesis = readGenesis(config.genesis);
     const keyFile = config.key === undefined ? undefined : readKeyFile(config.key);
+    phase('genesis');
     if (config.store.deepCheck) await deepCheckStore(config.dataDir);
+    phase('deepCheck');
     const { store, restored, fresh } = NodeStore.open({ dataDir: config.dataDir, genesisHash: genesis.hash });
+    phase('storeOpen');
     let node: ThermoNode | undefined;
     try {
       let key: KeyFile;
@@ -113,6 +124,7 @@ export class ThermoNode implements ApiBackend {
         rng: Prng.fromKey(new Uint8Array(randomBytes(32))),
         restored,
       });
+      phase('engineRestore');
       const jobs: JobExecutor | undefined =
         options.jobExecutor ??
         (definition.jobs === undefined ? undefined : config.runtime.jobs === 'inline' ? new InlineJobExecutor(definition.jobs) : new WorkerJobExecutor(definition.name));
@@ -177,10 +189,12 @@ export class ThermoNode implements ApiBackend {
       node = new ThermoNode(config, genesis, key, self, store, engine, runtime, network, metrics, log);
       holder.node = node;
       await network.start();
+      phase('network');
       await node.listen();
+      phase('api');
       runtime.start();
       node.started = true;
-      log.info({ api: node.apiUrl, peerId: network.peerId, addresses: network.addresses() }, 'node started');
+      log.info({ api: node.apiUrl, peerId: network.peerId, addresses: network.addresses(), startupMs: phases }, 'node started');
       return node;
     } catch (err) {
       if (node !== undefined) await node.stop();

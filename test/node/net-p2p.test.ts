@@ -23,9 +23,9 @@ const seeds = [1, 2, 3].map((i) => new Uint8Array(32).fill(i));
 const validators = seeds.map((s) => keyPairFromSeed(s).publicKey);
 const GENESIS = sha256(utf8('genesis-a'));
 
-const open: { stop(): Promise<void> }[] = [];
+const open: { stop(): unknown }[] = [];
 afterEach(async () => {
-  for (const n of open.splice(0)) await n.stop().catch(() => undefined);
+  for (const n of open.splice(0)) await Promise.resolve(n.stop()).catch(() => undefined);
 });
 
 function options(i: number, received: { from: number; m: unknown }[], over: Partial<NetworkOptions> = {}): NetworkOptions {

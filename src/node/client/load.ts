@@ -78,6 +78,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Engine refusals that depend on the node asked (its lag, its pool), not on the transfer. */
+const RETRY_ELSEWHERE: ReadonlySet<string> = new Set(['MEMPOOL_NONCE_TOO_FAR', 'MEMPOOL_FULL', 'MEMPOOL_SENDER_CAP']);
+
 export class LoadGenerator {
   private readonly clients: NodeClient[];
   private readonly senders: Sender[] = [];
@@ -240,7 +243,10 @@ export class LoadGenerator {
           }
           return;
         }
-        if (r.status === 429 || r.status === 503) {
+        // Busy, or a node whose state lags (a restarted node catching up refuses nonces far
+        // ahead of its stale account nonce): the same transfer goes to another node shortly.
+        if (r.status === 429 || r.status === 503 || RETRY_ELSEWHERE.has(r.code)) {
+          if (RETRY_ELSEWHERE.has(r.code)) this.markDown(node, 500);
           await sleep(100);
           continue;
         }

@@ -54,7 +54,7 @@ export interface DevnetLayout {
   readonly nodes: readonly DevnetNodeLayout[];
 }
 
-export const DEFAULT_DEV_ACCOUNTS = 1024;
+export const DEFAULT_DEV_ACCOUNTS = 256;
 
 export async function createDevnetLayout(o: DevnetLayoutOptions): Promise<DevnetLayout> {
   const dir = resolve(o.dir);
