@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
-import { DevnetSupervisor, LoadGenerator, NodeClient, createDevnetLayout } from '../../src/node/index.js';
-import type { FinalEntryJson } from '../../src/node/index.js';
+import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../../src/node/index.js';
+import type { FinalEntryJson , NodeClient} from '../../src/node/index.js';
 
 const NODES = 4;
 const VICTIM = 2;
