@@ -4,8 +4,9 @@
  * thermodynamic sum runs in), the running estimate Q, the node's preference (its answer to
  * polls) and the Snowball counter, and applies one poll result:
  *
- *   1. P: the answers per candidate, per unknown value and "no answer" (timeouts, "unknown");
- *      its entropy H(P) goes back to the engine, which anneals the node's temperature T.
+ *   1. P: the answers per candidate, per unknown value, and the missing ones (timeouts,
+ *      "unknown"; thermo.ts answerEntropy); its entropy H(P) goes back to the engine, which
+ *      anneals the node's temperature T.
  *   2. Q <- (1 - qRate) Q + qRate P' (P' over the candidates only).
  *   3. Snowball: the poll's alpha-winner (or failure) steps the consecutive-success counter.
  *   4. Preference <- Gibbs draw from exp(-E(c)/T), E(c) = -log Q(c), with the node's PRNG.
@@ -23,7 +24,7 @@ import type { NegentropyParams } from './params.js';
 import { digestKey, prefixHex } from './slots.js';
 import { SNOWBALL_START, pollWinner, snowballFinal, snowballStep } from './snowball.js';
 import type { SnowballCounter } from './snowball.js';
-import { energies, entropy, gibbsChoice, gibbsProbabilities, updateQ } from './thermo.js';
+import { answerEntropy, energies, gibbsChoice, gibbsProbabilities, updateQ } from './thermo.js';
 
 /** Answers remembered per slot for the reliability weights (the latest ones). */
 export const ANSWER_MEMORY = 64;
@@ -177,15 +178,14 @@ export class ConflictSet<V> {
     const only = this.list.length === 1 ? this.list[0]! : undefined;
     if (only !== undefined && poll.votes.size <= 1 && (poll.votes.size === 0 || poll.votes.has(only.prefix))) {
       // Fast path, same result: one candidate and no other value answered; Q stays [1].
-      h = entropy([poll.votes.get(only.prefix) ?? 0, poll.missing]);
+      h = answerEntropy([poll.votes.get(only.prefix) ?? 0], poll.missing);
     } else {
       // 1. P, in a fixed bucket order: candidates (id order), unknown prefixes (sorted), missing.
       const counts = this.list.map((c) => poll.votes.get(c.prefix) ?? 0);
       const buckets = counts.slice();
       const strangers = [...poll.votes.keys()].filter((x) => !this.byPrefix.has(x)).sort();
       for (const s of strangers) buckets.push(poll.votes.get(s)!);
-      buckets.push(poll.missing);
-      h = entropy(buckets);
+      h = answerEntropy(buckets, poll.missing);
       // 2. Q.
       this.q = updateQ(this.q, counts, p.qRate);
     }

@@ -163,8 +163,8 @@ export class Dag {
   private tryAccept(id: string): void {
     const stack = [id];
     while (stack.length > 0) {
-      const node = this.nodes.get(stack.pop()!)!;
-      if (node.status !== VertexStatus.Pending || node.undecided > 0) continue;
+      const node = this.nodes.get(stack.pop()!);
+      if (node === undefined || node.status !== VertexStatus.Pending || node.undecided > 0) continue;
       if (!node.v.parents.every((p) => this.status(p) === VertexStatus.Accepted)) continue;
       node.status = VertexStatus.Accepted;
       this.acceptedCount++;

@@ -1,8 +1,9 @@
 /**
  * The design's thermodynamics, as pure functions on fixed-order vectors (DESIGN.md section 3).
  *
- *   P      the answers of one poll, as shares of the k sampled peers; missing answers (timeouts,
- *          "unknown") form their own bucket, so an unreachable sample looks uncertain.
+ *   P      the answers of one poll, as shares of the k sampled peers; each missing answer
+ *          (timeout, "unknown") is its own outcome (answerEntropy), so an unreachable sample
+ *          looks uncertain.
  *   Q      a running estimate of the network's distribution over the candidates:
  *          Q <- (1 - qRate) Q + qRate P', P' = P restricted to the candidates and renormalised.
  *   E(c)   = KL(point mass at c || Q) = -log Q(c): the information, in nats, the node would
@@ -13,7 +14,7 @@
  *          before exponentiating (pi is unchanged; exp never underflows for the best candidate).
  *          pi(c) is proportional to Q(c)^(1/T): T < 1 favours the majority, T = 1 is the voter
  *          model (adopt a random answer), T > 1 favours minorities and stops convergence.
- *   anneal T rises by heatFactor when H(P) > entropyHigh, falls by coolFactor when
+ *   anneal the node's T rises by heatFactor when H(P) > entropyHigh, falls by coolFactor when
  *          H(P) < entropyLow, and stays in [tMin, tMax].
  *
  * All logarithms and exponentials are src/core/dmath (bit-exact on every JS engine); sums run
@@ -36,9 +37,29 @@ export function entropy(shares: readonly number[]): number {
   return h;
 }
 
+/**
+ * Entropy of a poll's answers where each of the `missing` peers (timed out, unreachable,
+ * "unknown") counts as its own outcome: maximal ignorance, as if every silent peer had said
+ * something different. So a poll nobody answered has entropy log(missing) (high: the node
+ * heats), one where a few of k are missing stays low, and a partitioned minority, whose polls
+ * are mostly silence, heats up. Each missing outcome adds log(total) / total.
+ */
+export function answerEntropy(counts: readonly number[], missing: number): number {
+  let total = missing;
+  for (const c of counts) total += c;
+  if (!(total > 0)) return 0;
+  let h = missing > 0 ? (missing * dmath.log(total)) / total : 0;
+  for (const c of counts) {
+    if (c <= 0 || c === total) continue;
+    const p = c / total;
+    h -= p * dmath.log(p);
+  }
+  return h;
+}
+
 /** E(c) = -log max(Q(c), floor) for each candidate, in order. */
 export function energies(q: readonly number[], floor: number): number[] {
-  return q.map((x) => -dmath.log(x > floor ? x : floor));
+  return q.map((x) => 0 - dmath.log(x > floor ? x : floor)); // 0 - 0 is +0 (Q = 1 gives E = 0, not -0)
 }
 
 /** Gibbs probabilities exp(-E(c)/T) / Z in candidate order (T > 0). */

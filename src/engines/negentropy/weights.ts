@@ -10,7 +10,8 @@
  * so a peer with no record (p = 1/2) has weight 1. The cap stops any peer, however long it has
  * agreed, from dominating samples (a Byzantine node that behaves until it matters gains at most
  * weightCap); the floor keeps every peer in the sample space (a node can never silence an honest
- * peer by making it look unreliable). Only actual answers count: a timeout is not a
+ * peer by making it look unreliable). Since p <= 1, 1/(2p) >= 1/2 already: with the default
+ * floor of 1/2 a peer that always disagrees tends to the floor; a higher floor binds sooner. Only actual answers count: a timeout is not a
  * disagreement, so a partition or a slow link does not lower anyone's weight. Counts are halved
  * once A + D exceeds 2 * HISTORY, so the record follows recent behaviour.
  *

@@ -30,8 +30,8 @@ describe('conflict set', () => {
 
   it('holds maxCandidates candidates (N) and refuses the next (N + 1); refuses a second id with the same wire prefix', () => {
     const s = set();
-    for (let i = 0; i < 4; i++) expect(s.add(String(i).repeat(64), i, 4)).toBe('added');
-    expect(s.add('9'.repeat(64), 9, 4)).toBe('full');
+    for (let i = 0; i < 4; i++) expect(s.add(String(i).repeat(64), String(i), 4)).toBe('added');
+    expect(s.add('9'.repeat(64), '9', 4)).toBe('full');
     const t = set();
     t.add(A, 'a', 4);
     expect(t.add('a'.repeat(32) + 'c'.repeat(32), 'c', 4)).toBe('prefix-collision');
@@ -72,12 +72,13 @@ describe('conflict set', () => {
     expect(s.decideIfFinal(P)).toBe(B);
   });
 
-  it('entropy counts missing answers as their own bucket (an unreachable sample looks uncertain)', () => {
+  it('entropy counts each missing answer as its own outcome (an unreachable sample looks uncertain)', () => {
     const s = set();
     s.add(A, 'a', 4);
-    const r = s.applyPoll(poll({ [prefixHex(A)]: 13 }, 7), P, Prng.fromSeed(4), 0.5);
-    expect(r.entropy).toBeCloseTo(-(0.65 * Math.log(0.65) + 0.35 * Math.log(0.35)), 12);
+    const r = s.applyPoll(poll({ [prefixHex(A)]: 3 }, 16), P, Prng.fromSeed(4), 0.5);
+    expect(r.entropy).toBeCloseTo(-(3 / 19) * Math.log(3 / 19) + (16 / 19) * Math.log(19), 12);
     expect(r.entropy).toBeGreaterThan(P.entropyHigh);
+    expect(s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, Prng.fromSeed(4), 0.5).entropy).toBe(0);
   });
 
   it('wantsPoll: not once betaC successes are certain with the polls in flight', () => {

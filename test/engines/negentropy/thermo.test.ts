@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dmath } from '../../../src/core/index.js';
-import { anneal, energies, entropy, gibbsChoice, gibbsProbabilities, updateQ } from '../../../src/engines/negentropy/thermo.js';
+import { anneal, answerEntropy, energies, entropy, gibbsChoice, gibbsProbabilities, updateQ } from '../../../src/engines/negentropy/thermo.js';
 import { DEFAULT_NEGENTROPY_PARAMS as P } from '../../../src/engines/negentropy/index.js';
 
 describe('energies E(c) = -log max(Q(c), floor)', () => {
@@ -59,6 +59,16 @@ describe('entropy of the answer distribution (nats)', () => {
     expect(entropy([20, 0])).toBe(0);
     expect(entropy([0, 0])).toBe(0);
     expect(entropy([15, 5])).toBeCloseTo(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)), 14);
+  });
+});
+
+describe('answer entropy: each missing answer is its own outcome', () => {
+  it('exact values', () => {
+    expect(answerEntropy([20], 0)).toBe(0);
+    expect(answerEntropy([0], 20)).toBe(dmath.log(20)); // nobody answered: log k
+    expect(answerEntropy([19], 1)).toBe(dmath.log(20) / 20 - 0.95 * dmath.log(0.95));
+    expect(answerEntropy([10, 10], 0)).toBe(entropy([10, 10]));
+    expect(answerEntropy([], 0)).toBe(0);
   });
 });
 
