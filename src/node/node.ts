@@ -30,6 +30,8 @@ import type { PeerInfo } from './net/index.js';
 import { InlineJobExecutor, MonotonicClock, Runtime, WorkerJobExecutor } from './runtime/index.js';
 import type { JobExecutor, RuntimeError, SubmitOutcome } from './runtime/index.js';
 import { NodeStore, deepCheckStore } from './store/index.js';
+import { recordSyncServer } from './sync/index.js';
+import type { RecordSyncServer } from './sync/index.js';
 import type { TxRecord } from './store/index.js';
 import './polyfill.js';
 
@@ -54,6 +56,7 @@ export class ThermoNode implements ApiBackend {
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
   private started = false;
+  private readonly recordServer: RecordSyncServer | undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -66,7 +69,9 @@ export class ThermoNode implements ApiBackend {
     readonly network: Network,
     readonly metricsSet: NodeMetrics,
     readonly log: Logger,
-  ) {}
+  ) {
+    this.recordServer = recordSyncServer(genesis.definition.name);
+  }
 
   get chainId(): string {
     return this.genesis.chainId;
@@ -158,7 +163,7 @@ export class ThermoNode implements ApiBackend {
         banThreshold: config.net.banThreshold,
         banMs: config.net.banMs,
         broadcast: config.net.broadcast,
-        onMessage: (from, message) => holder.node?.runtime.deliver(from, message),
+        onMessage: (from, message) => holder.node?.onPeerMessage(from, message),
         log: (level, msg, fields) => log[level](fields ?? {}, msg),
       });
       const runtime = new Runtime({
@@ -215,6 +220,15 @@ export class ThermoNode implements ApiBackend {
     this.api = api;
     const address = await api.app.listen({ host: this.config.api.host, port: this.config.api.port });
     this.apiUrlValue = address;
+  }
+
+  /** An authenticated peer message: answered from the store where the engine cannot, then delivered. */
+  onPeerMessage(from: number, message: unknown): void {
+    if (this.recordServer !== undefined) {
+      const answers = this.recordServer.answer(message, this.runtime.durableView().status.height, (key) => this.store.record(key));
+      for (const a of answers) this.network.send(from, this.genesis.definition.codec.encode(a));
+    }
+    this.runtime.deliver(from, message);
   }
 
   private onFinalizedEntry(entry: FinalizedEntry): void {

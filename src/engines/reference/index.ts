@@ -6,7 +6,8 @@
  * run that proves the simulator's agreement checker can fail.
  * Does not own: the simulator (src/sim), the registry (src/engines/index.ts), ledger rules.
  * Known limits, by design: no view change, so a Byzantine leader (validator 0) stops progress;
- * catch-up only within the last KEEP_FINAL_BLOCKS finalized blocks.
+ * catch-up from memory only within the last KEEP_FINAL_BLOCKS finalized blocks (a runtime that
+ * keeps the durable records serves older ones through answerFromRecords, sync-server.ts).
  */
 import { maxFaulty } from '../../protocol/index.js';
 import type { EngineContext, EngineDefinition } from '../../protocol/index.js';
@@ -18,7 +19,9 @@ import type { RefMessage } from './messages.js';
 import { DEFAULT_REFERENCE_PARAMS, parseReferenceParams } from './params.js';
 import type { ReferenceParams } from './params.js';
 
-export { ReferenceEngine, LEADER, genesisBlockHash } from './engine.js';
+export { ReferenceEngine, LEADER, genesisBlockHash, KEEP_FINAL_BLOCKS } from './engine.js';
+export { answerFromRecords } from './sync-server.js';
+export type { RecordReader } from './sync-server.js';
 export type { ReferenceMode } from './engine.js';
 export { encodeRefMessage, decodeRefMessage, signVote, verifyVote } from './messages.js';
 export type { RefMessage, CertVote } from './messages.js';

@@ -278,6 +278,11 @@ export class NodeStore {
     return out;
   }
 
+  /** One of the engine's durable records (committed writes only), verified. */
+  record(key: string): Uint8Array | undefined {
+    return this.read('records', key);
+  }
+
   txStatus(id: string): TxRecord | undefined {
     const b = this.read('txs', id);
     return b === undefined ? undefined : decodeTx(b);

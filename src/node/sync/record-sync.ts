@@ -1,0 +1,30 @@
+/**
+ * Store-backed catch-up. An engine keeps only recent history in memory (it must be bounded),
+ * but the node's store keeps every durable record; an engine folder can export a pure function
+ * that answers its own catch-up requests from those records (for the reference engine:
+ * answerFromRecords). The node calls it for each inbound message, next to delivering the
+ * message to the engine, and sends the answers back to the requester. The requester's engine
+ * verifies them like any other message (certificates, parents), so this adds no trust.
+ */
+import { answerFromRecords } from '../../engines/reference/index.js';
+import type { RefMessage } from '../../engines/reference/index.js';
+
+export type RecordReader = (key: string) => Uint8Array | undefined;
+
+export interface RecordSyncServer {
+  /** Answers to `message` built from durable records; empty when the engine answers itself. */
+  answer(message: unknown, engineHeight: number, read: RecordReader): readonly unknown[];
+}
+
+// Sound cast: the node only passes messages decoded by the same engine's codec.
+const reference: RecordSyncServer = { answer: (m, h, read) => answerFromRecords(m as RefMessage, h, read) };
+
+const SERVERS: ReadonlyMap<string, RecordSyncServer> = new Map([
+  ['reference', reference],
+  ['reference-broken', reference],
+]);
+
+/** The record sync server of an engine, if its folder provides one. */
+export function recordSyncServer(engine: string): RecordSyncServer | undefined {
+  return SERVERS.get(engine);
+}
