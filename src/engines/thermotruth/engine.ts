@@ -162,6 +162,7 @@ interface EpochState {
   progressAt: number;
   /** The last vote this node sent (re-sent when it makes no progress). */
   lastVote: TtMessage | null;
+  enteredAt: number;
 }
 
 interface Final {
@@ -210,6 +211,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private lastSyncAt = Number.NEGATIVE_INFINITY;
   private readonly helpedAt = new Map<NodeIndex, number>();
   private epochStartedAt = Number.NEGATIVE_INFINITY;
+  /** Duration of the last epoch finalized in its first round (no view change), at this node. */
+  private normalEpochMs = 0;
+  private sawNormalEpoch = false;
   private jobSeq = 0;
   private errorSum = 0;
   private errorMax = 0;
@@ -382,16 +386,25 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       started: false,
       progressAt: Number.NEGATIVE_INFINITY,
       lastVote: null,
+      enteredAt: Number.NEGATIVE_INFINITY,
     };
   }
 
+  /**
+   * Round timeout: the larger of roundTimeoutMs and 3x the duration of the last epoch this node
+   * saw finalize without a view change, or of any epoch before the first such (a leader's broadcast of the batch grows with n and the
+   * bandwidth; a fixed timeout that suits n = 4 fires in the middle of every epoch at n = 200),
+   * doubled for each further round of the same epoch, up to 2^6 times.
+   */
   private roundTimeout(round: number): number {
-    return this.params.roundTimeoutMs * 2 ** Math.min(round, MAX_BACKOFF_EXP);
+    const base = Math.max(this.params.roundTimeoutMs, 3 * this.normalEpochMs);
+    return base * 2 ** Math.min(round, MAX_BACKOFF_EXP);
   }
 
   /** Enters the current epoch (after start, restart or a finalization). */
   private beginEpoch(now: number, out: Out[]): void {
     this.ep.progressAt = now;
+    this.ep.enteredAt = now;
     out.push({ kind: 'set-timer', timer: 'round', at: now + this.roundTimeout(this.ep.round) });
     out.push({ kind: 'set-timer', timer: 'nudge', at: now + this.params.retransmitMs });
     const at = this.epochStartedAt + this.params.epochIntervalMs;
@@ -513,7 +526,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   }
 
   /**
-   * Lost-message recovery inside a round. A node that made no progress for retransmitMs re-sends
+   * Lost-message recovery inside a round. A node that made no progress for a while re-sends
    * its last vote (or its proposal, before it voted) and asks the round's leader for finalized
    * epochs it may have missed. The leader answers a repeated proposal or vote with what the node
    * evidently did not get (prepare, precommit, commit); a finalized epoch arrives as sync-final.
@@ -521,7 +534,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private onNudge(now: number, out: Out[]): void {
     out.push({ kind: 'set-timer', timer: 'nudge', at: now + this.params.retransmitMs });
     const ep = this.ep;
-    if (now - ep.progressAt < this.params.retransmitMs) return;
+    // Half a round timeout without progress, and never less than retransmitMs: earlier, a
+    // re-sent vote at n = 200 only queues behind the leader's still-uploading batch.
+    if (now - ep.progressAt < Math.max(this.params.retransmitMs, this.roundTimeout(ep.round) / 2)) return;
     const leader = leaderOf(ep.epoch, ep.round, this.n);
     if (leader === this.ctx.self) return;
     if (ep.lastVote !== null) out.push({ kind: 'send', to: leader, message: ep.lastVote });
@@ -884,6 +899,8 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     // Durable before it leaves: a restarted node must not vote twice in a round, nor forget its lock.
     this.persistVotes(out);
     ep.progressAt = now;
+    // The round's leader is alive and the round advances: give it a full timeout again.
+    if (round === ep.round) out.push({ kind: 'set-timer', timer: 'round', at: now + this.roundTimeout(round) });
     ep.lastVote = { t: 'vote', epoch: ep.epoch, round, phase, value, signature };
     this.toLeader(round, ep.lastVote, now, out);
   }
@@ -1074,6 +1091,12 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     for (const id of txIds) this.forget(id, out);
     for (const d of dropped) this.forget(d.txIdHex, out);
     this.metrics(e, result, qc.round, out);
+    // An epoch without a view change sets the timeout's scale; until there is one (start-up,
+    // where the first timeout may be far too short for a large n), any finalized epoch does.
+    if (Number.isFinite(this.ep.enteredAt) && ((qc.round === 0 && this.ep.round === 0) || !this.sawNormalEpoch)) {
+      this.normalEpochMs = now - this.ep.enteredAt;
+      this.sawNormalEpoch = qc.round === 0 && this.ep.round === 0;
+    }
     this.ep = this.freshEpoch(e + 1);
     this.beginEpoch(now, out);
   }

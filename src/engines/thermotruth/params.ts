@@ -42,7 +42,7 @@ export interface ThermoTruthParams {
   readonly epochIntervalMs: number;
   /** Round timeout before a view change; doubles each further round, up to 2^6 times. */
   readonly roundTimeoutMs: number;
-  /** A node that made no progress for this long re-sends its last message (lost-message recovery). */
+  /** Period of the lost-message check; a node re-sends after max(this, half a round timeout) without progress. */
   readonly retransmitMs: number;
   readonly maxTxsPerBlock: number;
   /** Most pending client transfers one proposal carries to the leader. */
@@ -70,7 +70,7 @@ export const DEFAULT_THERMOTRUTH_PARAMS: ThermoTruthParams = Object.freeze({
   dragSd: 2,
   epochIntervalMs: 0,
   roundTimeoutMs: 1000,
-  retransmitMs: 400,
+  retransmitMs: 500,
   maxTxsPerBlock: 500,
   maxTxsPerProposal: 256,
   blockReward: 1,
