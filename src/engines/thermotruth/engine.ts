@@ -214,6 +214,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   /** Duration of the last epoch finalized in its first round (no view change), at this node. */
   private normalEpochMs = 0;
   private sawNormalEpoch = false;
+  private nudges = 0;
   private jobSeq = 0;
   private errorSum = 0;
   private errorMax = 0;
@@ -538,10 +539,15 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     // re-sent vote at n = 200 only queues behind the leader's still-uploading batch.
     if (now - ep.progressAt < Math.max(this.params.retransmitMs, this.roundTimeout(ep.round) / 2)) return;
     const leader = leaderOf(ep.epoch, ep.round, this.n);
-    if (leader === this.ctx.self) return;
+    if (leader === this.ctx.self || this.n < 2) return;
     if (ep.lastVote !== null) out.push({ kind: 'send', to: leader, message: ep.lastVote });
     else this.sendOwn(now, out);
     out.push({ kind: 'send', to: leader, message: { t: 'sync-request', fromEpoch: ep.epoch } });
+    // A Byzantine leader may have sent the commit to some nodes only: ask one other validator
+    // too, a different one at each check, so a node left behind catches up from an honest one.
+    this.nudges++;
+    const peer = (this.ctx.self + 1 + (this.nudges % (this.n - 1))) % this.n;
+    if (peer !== leader && peer !== this.ctx.self) out.push({ kind: 'send', to: peer, message: { t: 'sync-request', fromEpoch: ep.epoch } });
   }
 
   private onRoundTimeout(now: number, out: Out[]): void {
