@@ -12,3 +12,4 @@ export * from './quorum.js';
 export * from './vote-set.js';
 export * from './finalized-log.js';
 export * from './block-tree.js';
+export * from './batching.js';
