@@ -111,6 +111,7 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
     });
   }
   if (size === 'default') {
+    // Sized to finish within 30 minutes on the shared 2-core development machine.
     return freeze({
       size,
       seeds: seeds(seedCount ?? 10),
@@ -120,14 +121,14 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
         ns: [4, 8, 16, 32, 64, 100, 200],
         maxN: { coherence: 32, negentropy: 32 },
         tps: 20,
-        durationS: 4,
+        durationS: 3,
         drainS: 2,
       },
-      load: { engines: ALL, n: 16, loads: [50, 200, 800, 1600], durationS: 3, drainS: 2 },
-      error: { n: 15, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 5, durationS: 3, drainS: 1 },
-      bandwidthClaim: { engines: ALL, ns: [16, 64], maxN: { coherence: 16, negentropy: 16 }, tps: 100, durationS: 4, drainS: 2 },
-      sybil: { n: 15, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 5, durationS: 3, drainS: 1 },
-      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 3, drainS: 2 },
+      load: { engines: ALL, n: 16, loads: [50, 200, 800, 1600], durationS: 2, drainS: 1.5 },
+      error: { n: 15, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
+      bandwidthClaim: { engines: ALL, ns: [16, 64], maxN: { coherence: 16, negentropy: 16 }, tps: 100, durationS: 3, drainS: 2 },
+      sybil: { n: 15, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
+      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 2, drainS: 2 },
     });
   }
   return freeze({

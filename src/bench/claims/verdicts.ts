@@ -199,7 +199,9 @@ function claim3(data: ClaimsData): ClaimResult {
         if (adversary !== 'none' && fraction === 0) return '(see none)';
         if (p === undefined) return 'n/a';
         const v = p.runs.reduce((a, r) => a + r.violations, 0);
-        return `${fmtStat(p.stats.error)}${v > 0 ? ` (${v} violations)` : ''}`;
+        const none = p.runs.filter((r) => r.decisions === 0).length;
+        const cell = p.stats.error.median === null ? 'no epoch finalized' : fmtStat(p.stats.error);
+        return `${cell}${none > 0 && p.stats.error.median !== null ? ` (${none} runs without an epoch)` : ''}${v > 0 ? ` (${v} violations)` : ''}`;
       });
       rows.push([adversary, ...cells]);
       const p33 = at(data, 'error', 'thermotruth', { rule, fraction: 0.33, adversary });
