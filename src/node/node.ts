@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Prng, toHex } from '../core/index.js';
 import { encodeAccountProof, proveAccount } from '../ledger/index.js';
 import type { Address, Transfer } from '../ledger/index.js';
-import type { ErasedEngine, FinalizedEntry } from '../protocol/index.js';
+import type { ErasedEngine, ErasedEngineDefinition, FinalizedEntry } from '../protocol/index.js';
 import { buildApi } from './api/index.js';
 import type { AccountView, Api, ApiBackend, FinalizedListener, NodeStatusView, ProofView, TelemetryView } from './api/index.js';
 import type { NodeConfig } from './config.js';
@@ -24,6 +24,7 @@ import type { KeyFile } from './keys.js';
 import { createLogger } from './log.js';
 import type { Logger } from './log.js';
 import { createNodeMetrics } from './metrics/index.js';
+import { MiningPool } from './mining/index.js';
 import type { NodeMetrics } from './metrics/index.js';
 import { Network } from './net/index.js';
 import type { PeerInfo } from './net/index.js';
@@ -43,6 +44,18 @@ export interface NodeOptions {
   readonly onFatal?: (err: RuntimeError) => void;
   /** Node name in logs. */
   readonly name?: string;
+}
+
+/**
+ * The job executor for an engine's `job` effects: the coherence engine's parallel miner
+ * (src/node/mining) for its mining jobs; otherwise one worker thread per job running the
+ * definition's `jobs.run` (or inline, by config).
+ */
+export function defaultJobExecutor(definition: ErasedEngineDefinition, mode: 'worker' | 'inline'): JobExecutor | undefined {
+  if (definition.jobs === undefined) return undefined;
+  if (mode === 'inline') return new InlineJobExecutor(definition.jobs);
+  if (definition.name === 'coherence') return new MiningPool();
+  return new WorkerJobExecutor(definition.name);
 }
 
 /** Most finalization listeners (SSE hub, tests) at once. */
@@ -130,9 +143,7 @@ export class ThermoNode implements ApiBackend {
         restored,
       });
       phase('engineRestore');
-      const jobs: JobExecutor | undefined =
-        options.jobExecutor ??
-        (definition.jobs === undefined ? undefined : config.runtime.jobs === 'inline' ? new InlineJobExecutor(definition.jobs) : new WorkerJobExecutor(definition.name));
+      const jobs: JobExecutor | undefined = options.jobExecutor ?? defaultJobExecutor(definition, config.runtime.jobs);
       // The node is assembled in two steps: the runtime and network call back into it.
       const holder: { node?: ThermoNode } = {};
       const metrics = createNodeMetrics({

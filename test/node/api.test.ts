@@ -22,7 +22,7 @@ import {
 } from '../../src/ledger/index.js';
 import type { Transfer } from '../../src/ledger/index.js';
 import type { FinalizedEntry } from '../../src/protocol/index.js';
-import { buildApi, errorBody } from '../../src/node/api/index.js';
+import { MAX_BATCH, buildApi, errorBody } from '../../src/node/api/index.js';
 import type { Api, ApiBackend, ApiOptions, FinalizedListener } from '../../src/node/api/index.js';
 import { encodeAccountProof, proveAccount } from '../../src/ledger/index.js';
 import type { SubmitOutcome } from '../../src/node/runtime/index.js';
@@ -377,5 +377,43 @@ describe('server-sent events', () => {
     s2.req.destroy();
     await new Promise((r) => setTimeout(r, 100));
     expect(a.sse.size).toBe(0);
+  });
+});
+
+describe('POST /txs/batch', () => {
+  it('answers each transfer on its own, in order', async () => {
+    const { api: a } = make();
+    const good = toHex(encodeTransfer(tx(0)));
+    const bad = JSON.parse(JSON.stringify(jsonTx(tx(1)))) as Record<string, string>;
+    const sig = fromHex(bad.signature!);
+    sig[5]! ^= 1;
+    const forged = toHex(encodeTransfer({ ...tx(1), signature: sig }));
+    const r = await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: [good, forged, '00'] } });
+    expect(r.statusCode).toBe(200);
+    const results = r.json().results as { status: number; body: { id?: string; status?: string; error?: { code: string } } }[];
+    expect(results.map((x) => x.status)).toEqual([202, 400, 400]);
+    expect(results[0]!.body).toEqual({ id: transferIdHex(tx(0)), status: 'accepted' });
+    expect(results[1]!.body.error!.code).toBe('BAD_SIGNATURE');
+    expect(results[2]!.body.error!.code).toBe('MALFORMED_TX');
+  });
+
+  it('takes MAX_BATCH transfers and refuses MAX_BATCH + 1 and an empty batch (400)', async () => {
+    const { api: a } = make({ bodyLimit: 1024 });
+    const hex = toHex(encodeTransfer(tx(0)));
+    const at = await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: Array(MAX_BATCH).fill(hex) } });
+    expect(at.statusCode).toBe(200);
+    expect(at.json().results).toHaveLength(MAX_BATCH);
+    const over = await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: Array(MAX_BATCH + 1).fill(hex) } });
+    expect(over.statusCode).toBe(400);
+    expect((await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: [] } })).statusCode).toBe(400);
+  });
+
+  it('costs one rate-limit token per transfer', async () => {
+    const { api: a } = make({ rateLimit: { perSecond: 0.001, burst: 4 } });
+    const hex = toHex(encodeTransfer(tx(0)));
+    expect((await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: [hex, hex, hex, hex] } })).statusCode).toBe(200);
+    const r = await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: [hex] } });
+    expect(r.statusCode).toBe(429);
+    expect(r.json().error.code).toBe('RATE_LIMITED');
   });
 });

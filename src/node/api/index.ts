@@ -7,6 +7,7 @@
  * definitions (src/node/metrics), the dashboard's code (src/dashboard).
  */
 export { buildApi, entryJson, DEFAULT_RANGE_LIMIT, MAX_RANGE_LIMIT, MAX_RATE_KEYS } from './server.js';
+export { MAX_BATCH, BATCH_BODY_LIMIT } from './schemas.js';
 export type { Api, ApiOptions } from './server.js';
 export type { ApiBackend, NodeStatusView, AccountView, ProofView, TelemetryView, FinalizedListener } from './backend.js';
 export { ApiError, apiError, errorBody } from './errors.js';

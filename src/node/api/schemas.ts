@@ -27,6 +27,13 @@ export const TxJsonBody = Type.Object(
 
 export const SubmitBody = Type.Union([TxHexBody, TxJsonBody]);
 
+/** Most transfers in one POST /txs/batch. */
+export const MAX_BATCH = 256;
+const TxHex = Type.String({ minLength: 2, maxLength: 2 + 2 * MAX_TX_BYTES, pattern: '^(0x)?([0-9a-fA-F]{2})+$' });
+export const BatchBody = Type.Object({ txs: Type.Array(TxHex, { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false });
+/** A full batch of the largest transfers, as JSON, fits. */
+export const BATCH_BODY_LIMIT = MAX_BATCH * (2 + 2 * MAX_TX_BYTES + 3) + 64;
+
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80, pattern: '^((0x)?[0-9a-fA-F]{64}|[0-9]{1,15})$' }) }, { additionalProperties: false });
 export const TxIdParams = Type.Object({ id: Hex32 }, { additionalProperties: false });
 export const AddressParams = Type.Object({ address: Hex32 }, { additionalProperties: false });

@@ -13,6 +13,8 @@
  *   GET  /txs/:id                     accepted | final (with its entry) | 404 TX_UNKNOWN
  *   POST /txs                         {"tx": hex} or {chainId, from, to, amount, nonce, signature}
  *                                     -> 202 {id, status: "accepted"} once durable
+ *   POST /txs/batch                   {"txs": [hex, ...]} (at most 256) -> 200 {results: [...]},
+ *                                     each result {status, body}: what POST /txs would answer
  *   GET  /accounts/:address           balance and nonce in the latest durable finalized state
  *   GET  /accounts/:address/proof     the same with its sparse-Merkle proof against stateRoot
  *   GET  /telemetry                   engine gauges: temperature, coherence, difficulty, ...
@@ -25,13 +27,14 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { fromHexExact } from '../../core/index.js';
 import { transferIdHex } from '../../ledger/index.js';
+import type { Transfer } from '../../ledger/index.js';
 import type { FinalizedEntry } from '../../protocol/index.js';
 import { KeyedBuckets } from '../util/index.js';
 import type { RateLimit } from '../util/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/index.js';
 import type { ApiBackend } from './backend.js';
 import { ApiError, apiError, errorBody } from './errors.js';
-import { AddressParams, IdParams, RangeQuery, SubmitBody, TxIdParams } from './schemas.js';
+import { AddressParams, BATCH_BODY_LIMIT, BatchBody, IdParams, RangeQuery, SubmitBody, TxIdParams } from './schemas.js';
 import { SseHub } from './sse.js';
 import { DEFAULT_DASHBOARD_DIR, dashboardFile, placeholderPage } from './static.js';
 import { transferFromBody } from './tx-input.js';
@@ -186,25 +189,50 @@ export function buildApi(backend: ApiBackend, options: ApiOptions): Api {
     return { id, status: 'final', seq: r.seq, height: e?.height ?? null, slot: e?.slot ?? null, value: e?.value ?? null };
   });
 
-  app.post('/txs', { schema: { body: SubmitBody } }, async (request, reply) => {
-    const tx = transferFromBody(request.body as SubmitInput, backend.chainId);
-    if (tx instanceof ApiError) throw tx;
+  /** One transfer's answer: the HTTP status and body a single POST /txs would return. */
+  const submitOne = async (tx: Transfer): Promise<{ status: number; body: Record<string, unknown> }> => {
     const id = transferIdHex(tx);
-    const known = backend.txStatus(id);
-    if (known?.status === 'final') return reply.status(200).send({ id, status: 'final' });
+    if (backend.txStatus(id)?.status === 'final') return { status: 200, body: { id, status: 'final' } };
     const outcome = await backend.submit(tx);
     switch (outcome.kind) {
       case 'accepted':
-        return reply.status(202).send({ id: outcome.txId, status: 'accepted' });
+        return { status: 202, body: { id: outcome.txId, status: 'accepted' } };
       case 'rejected': {
         const status = outcome.code === 'MEMPOOL_FULL' || outcome.code === 'MEMPOOL_SENDER_CAP' ? 429 : 409;
-        return reply.status(status).send(errorBody(outcome.code, `the engine refused the transaction (${outcome.code})`));
+        return { status, body: { id, ...errorBody(outcome.code, `the engine refused the transaction (${outcome.code})`) } };
       }
       case 'busy':
-        return reply.status(429).header('retry-after', '1').send(errorBody('BUSY', 'the node is busy; retry shortly', outcome.code));
+        return { status: 429, body: { id, ...errorBody('BUSY', 'the node is busy; retry shortly', outcome.code) } };
       case 'timeout':
-        return reply.status(503).send(errorBody('ACK_TIMEOUT', 'no acknowledgement in time; the transaction may still be accepted (query /txs/:id)'));
+        return { status: 503, body: { id, ...errorBody('ACK_TIMEOUT', 'no acknowledgement in time; the transaction may still be accepted (query /txs/:id)') } };
     }
+  };
+
+  app.post('/txs', { schema: { body: SubmitBody } }, async (request, reply) => {
+    const tx = transferFromBody(request.body as SubmitInput, backend.chainId);
+    if (tx instanceof ApiError) throw tx;
+    const r = await submitOne(tx);
+    if (r.status === 429) void reply.header('retry-after', '1');
+    return reply.status(r.status).send(r.body);
+  });
+
+  // Many transfers in one request (load generators, wallets flushing a queue): each is checked
+  // and answered on its own, exactly as POST /txs would; the request costs one rate-limit
+  // token per transfer.
+  app.post('/txs/batch', { schema: { body: BatchBody }, bodyLimit: Math.max(options.bodyLimit, BATCH_BODY_LIMIT) }, async (request, reply) => {
+    const { txs } = request.body as { txs: readonly string[] };
+    if (txs.length > 1 && !buckets.take(request.ip, Date.now(), txs.length - 1)) {
+      void reply.header('retry-after', '1');
+      throw apiError(429, 'RATE_LIMITED', 'too many transfers from this address; slow down');
+    }
+    const results = await Promise.all(
+      txs.map(async (hex) => {
+        const tx = transferFromBody({ tx: hex }, backend.chainId);
+        if (tx instanceof ApiError) return { status: tx.status, body: errorBody(tx.code, tx.message, tx.type.detail) };
+        return submitOne(tx);
+      }),
+    );
+    return reply.status(200).send({ results });
   });
 
   const accountOf = (hex: string) => fromHexExact(normHex(hex), 32);

@@ -5,6 +5,8 @@
  *
  *  - Each sender signs strictly sequential nonces and keeps at most `maxInFlightPerSender`
  *    transfers not yet final (below the mempool's per-sender cap).
+ *  - Transfers are sent in POST /txs/batch requests (what is queued each 10 ms tick, up to 256,
+ *    one node after the other): per transfer, HTTP costs the client and the node far less.
  *  - Submissions rotate over the nodes. A node that does not answer is skipped for a second
  *    and the SAME signed transfer is retried elsewhere (same id: at most one can ever be
  *    final), so killing a node mid-load loses no nonce and double-spends nothing.
@@ -17,6 +19,7 @@ import { devKeyPair, devAddress, signTransfer, transferIdHex } from '../../ledge
 import type { Transfer } from '../../ledger/index.js';
 import { toHex } from '../../core/index.js';
 import { ClientError, NodeClient } from './http-client.js';
+import type { BatchItem } from './http-client.js';
 
 export interface LoadOptions {
   readonly nodes: readonly string[];
@@ -28,7 +31,7 @@ export interface LoadOptions {
   /** Recipients are dev accounts 0..recipients-1 (other than the sender). */
   readonly recipients: number;
   readonly maxInFlightPerSender?: number;
-  /** Concurrent HTTP submissions. */
+  /** Transfers queued or inside a batch request at once. */
   readonly maxOutstanding?: number;
   /** Which node's finalized log to watch (index into nodes; it should not be the one killed). */
   readonly trackNode?: number;
@@ -63,6 +66,15 @@ export interface LoadReport {
   readonly ackLatencyMs: { readonly p50: number; readonly p99: number };
 }
 
+interface Job {
+  readonly tx: Transfer;
+  readonly rec: TxRecordLoad;
+  readonly sender: Sender;
+}
+
+/** Most transfers per POST /txs/batch (the API's MAX_BATCH). */
+const MAX_BATCH = 256;
+
 interface Sender {
   readonly index: number;
   nonce: number;
@@ -91,7 +103,9 @@ export class LoadGenerator {
   private nextSender = 0;
   private budget = 0;
   private lastTick = 0;
-  private outstanding = 0;
+  /** Transfers queued for the next batch, and transfers inside a batch request now. */
+  private readonly queue: Job[] = [];
+  private inBatches = 0;
   private ticker: NodeJS.Timeout | null = null;
   private poller: NodeJS.Timeout | null = null;
   private polling = false;
@@ -142,8 +156,10 @@ export class LoadGenerator {
     this.stopSubmitting();
     const end = performance.now() + timeoutMs;
     while (performance.now() < end) {
-      const waiting = [...this.records.values()].some((r) => r.finalAt === undefined && (r.ackedAt !== undefined || this.outstanding > 0));
-      if (!waiting && this.outstanding === 0) return true;
+      const busy = this.queue.length + this.inBatches > 0;
+      const waiting = [...this.records.values()].some((r) => r.finalAt === undefined && r.ackedAt !== undefined);
+      if (!waiting && !busy) return true;
+      this.flush();
       await sleep(100);
     }
     return false;
@@ -154,6 +170,7 @@ export class LoadGenerator {
     if (this.poller !== null) clearInterval(this.poller);
     this.poller = null;
     while (this.polling) await sleep(10);
+    for (const c of this.clients) c.close();
   }
 
   /** Every acknowledged transfer so far. */
@@ -166,11 +183,12 @@ export class LoadGenerator {
   }
 
   private tick(): void {
+    this.flush();
     const now = performance.now();
     this.budget = Math.min(this.budget + ((now - this.lastTick) / 1000) * this.opts.tps, Math.max(1, this.opts.tps / 10));
     this.lastTick = now;
     let guard = this.senders.length;
-    while (this.running && this.budget >= 1 && this.outstanding < this.opts.maxOutstanding && guard > 0) {
+    while (this.running && this.budget >= 1 && this.queue.length + this.inBatches < this.opts.maxOutstanding && guard > 0) {
       const s = this.senders[this.nextSender]!;
       this.nextSender = (this.nextSender + 1) % this.senders.length;
       if (s.broken || s.inFlight >= this.opts.maxInFlightPerSender) {
@@ -181,6 +199,7 @@ export class LoadGenerator {
       this.budget -= 1;
       this.send(s);
     }
+    this.flush();
   }
 
   private send(s: Sender): void {
@@ -193,7 +212,7 @@ export class LoadGenerator {
     this.records.set(rec.id, rec);
     this.pendingFinal.set(rec.id, rec);
     this.counts.submitted++;
-    void this.attempt(tx, rec, s);
+    this.queue.push({ tx, rec, sender: s });
   }
 
   private pickNode(): number {
@@ -214,53 +233,79 @@ export class LoadGenerator {
     s.inFlight = Math.max(0, s.inFlight - 1);
   }
 
-  private async attempt(tx: Transfer, rec: TxRecordLoad, s: Sender): Promise<void> {
-    this.outstanding++;
+  private enqueue(job: Job, delayMs = 0): void {
+    if (delayMs <= 0) this.queue.push(job);
+    else setTimeout(() => this.queue.push(job), delayMs).unref();
+  }
+
+  /** Sends what is queued as batches, one per node in turn, within the outstanding bound. */
+  private flush(): void {
+    while (this.queue.length > 0 && this.inBatches < this.opts.maxOutstanding) {
+      const room = Math.min(MAX_BATCH, this.opts.maxOutstanding - this.inBatches);
+      const jobs = this.queue.splice(0, room);
+      void this.sendBatch(this.pickNode(), jobs);
+    }
+  }
+
+  private async sendBatch(node: number, jobs: Job[]): Promise<void> {
+    this.inBatches += jobs.length;
     try {
-      for (;;) {
-        if (rec.finalAt !== undefined) return; // final while we were retrying
-        if (performance.now() - rec.submittedAt > this.opts.retryForMs) {
-          this.counts.abandoned++;
-          return;
-        }
-        const node = this.pickNode();
-        rec.attempts++;
-        if (rec.attempts > 1) this.counts.retries++;
-        let r;
-        try {
-          r = await this.clients[node]!.submit(tx);
-        } catch (err) {
-          if (!(err instanceof ClientError)) throw err;
-          this.counts.unreachable++;
-          this.markDown(node, 1000);
-          await sleep(50);
-          continue;
-        }
-        if (r.ok) {
-          if (rec.ackedAt === undefined) {
-            rec.ackedAt = performance.now();
-            rec.ackNode = node;
-          }
-          return;
-        }
-        // Busy, or a node whose state lags (a restarted node catching up refuses nonces far
-        // ahead of its stale account nonce): the same transfer goes to another node shortly.
-        if (r.status === 429 || r.status === 503 || RETRY_ELSEWHERE.has(r.code)) {
-          if (RETRY_ELSEWHERE.has(r.code)) this.markDown(node, 500);
-          await sleep(100);
-          continue;
-        }
-        this.counts.rejected[r.code] = (this.counts.rejected[r.code] ?? 0) + 1;
-        // A stale nonce or a duplicate means this very transfer is already in the system.
-        if (r.code === 'MEMPOOL_NONCE_STALE' || r.code === 'MEMPOOL_DUPLICATE') return;
-        s.broken = true; // anything else would leave a nonce gap: stop using this sender
-        this.pendingFinal.delete(rec.id);
-        this.release(s);
+      for (const j of jobs) {
+        j.rec.attempts++;
+        if (j.rec.attempts > 1) this.counts.retries++;
+      }
+      let r;
+      try {
+        r = await this.clients[node]!.submitBatch(jobs.map((j) => j.tx));
+      } catch (err) {
+        if (!(err instanceof ClientError)) throw err;
+        this.counts.unreachable += jobs.length;
+        this.markDown(node, 1000);
+        for (const j of jobs) this.retry(j, 50);
         return;
       }
+      if (!r.ok) {
+        // The whole batch was refused (rate limit, overload): all of it goes again shortly.
+        for (const j of jobs) this.retry(j, 100);
+        return;
+      }
+      r.body.forEach((item, i) => this.settle(jobs[i]!, node, item));
     } finally {
-      this.outstanding--;
+      this.inBatches -= jobs.length;
     }
+  }
+
+  private retry(job: Job, delayMs: number): void {
+    if (job.rec.finalAt !== undefined) return;
+    if (performance.now() - job.rec.submittedAt > this.opts.retryForMs) {
+      this.counts.abandoned++;
+      return;
+    }
+    this.enqueue(job, delayMs);
+  }
+
+  private settle(job: Job, node: number, item: BatchItem): void {
+    const rec = job.rec;
+    if (item.ok) {
+      if (rec.ackedAt === undefined) {
+        rec.ackedAt = performance.now();
+        rec.ackNode = node;
+      }
+      return;
+    }
+    // Busy, or a node whose state lags (a restarted node catching up refuses nonces far ahead
+    // of its stale account nonce): the same transfer goes to another node shortly.
+    if (item.status === 429 || item.status === 503 || RETRY_ELSEWHERE.has(item.code)) {
+      if (RETRY_ELSEWHERE.has(item.code)) this.markDown(node, 500);
+      this.retry(job, 100);
+      return;
+    }
+    this.counts.rejected[item.code] = (this.counts.rejected[item.code] ?? 0) + 1;
+    // A stale nonce or a duplicate means this very transfer is already in the system.
+    if (item.code === 'MEMPOOL_NONCE_STALE' || item.code === 'MEMPOOL_DUPLICATE') return;
+    job.sender.broken = true; // anything else would leave a nonce gap: stop using this sender
+    this.pendingFinal.delete(rec.id);
+    this.release(job.sender);
   }
 
   private async poll(): Promise<void> {

@@ -11,7 +11,6 @@
  * through NodeOptions.jobExecutor; this file only fixes the interface.
  */
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import type { JobRunner } from '../../protocol/index.js';
 
 export interface JobExecutor {
@@ -115,7 +114,17 @@ export class InlineJobExecutor extends BoundedExecutor {
   }
 }
 
-const WORKER = fileURLToPath(new URL('./job-worker.ts', import.meta.url));
+const WORKER_URL = new URL('./job-worker.ts', import.meta.url).href;
+
+/**
+ * Node 20 does not run the main thread's --import loader hooks for a worker's entry file, and
+ * this project runs TypeScript through tsx: the worker starts from an evaluated line that loads
+ * job-worker.ts through tsx's API (the same technique as src/node/mining/pool.ts).
+ */
+function workerBootstrap(): string {
+  const api = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(import.meta.url)}))`;
+}
 
 export class WorkerJobExecutor extends BoundedExecutor {
   constructor(
@@ -126,7 +135,7 @@ export class WorkerJobExecutor extends BoundedExecutor {
   }
 
   protected launch(_jobId: string, job: unknown, done: (r: unknown) => void, fail: (e: Error) => void): () => void {
-    const worker = new Worker(WORKER, { workerData: { engine: this.engine, job } });
+    const worker = new Worker(workerBootstrap(), { eval: true, workerData: { engine: this.engine, job } });
     let settled = false;
     worker.once('message', (msg: unknown) => {
       settled = true;

@@ -1,0 +1,166 @@
+/**
+ * The real node under load: a 4-node devnet (4 `thermo node` processes on loopback) per engine,
+ * driven by the load generator through the HTTP API.
+ *
+ * Per engine, ONE JSON line: finalized acknowledged transfers per second over the measured
+ * window, p50 / p99 submit-to-final latency, peak RSS per node, CPU milliseconds spent per
+ * finalized transfer (all node processes plus the load generator), the machine and its load
+ * average (this machine is shared: the load average says how much of it the run had).
+ * For the reference engine also: restart-to-synced time of a node SIGKILLed and restarted
+ * `behind` blocks behind the others.
+ *
+ *   npx tsx bench/node-devnet.bench.ts [engine ...]
+ *   env: THERMO_BENCH_TPS (offered load, default 1500), THERMO_BENCH_SECONDS (measured window,
+ *        default 20), THERMO_BENCH_BEHIND (blocks behind for the restart test, default 10000),
+ *        THERMO_BENCH_SYNC_CAP_S (longest the chain may run to build that gap, default 300)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { thermoNodeCommand } from '../src/cli/commands/devnet.js';
+import { ENGINES } from '../src/engines/index.js';
+import { DevnetSupervisor, LoadGenerator, NodeClient, createDevnetLayout } from '../src/node/index.js';
+import { machineInfo } from './machine.js';
+
+const TPS = Number(process.env['THERMO_BENCH_TPS'] ?? 1500);
+const SECONDS = Number(process.env['THERMO_BENCH_SECONDS'] ?? 20);
+const WARMUP_S = 5;
+const BEHIND = Number(process.env['THERMO_BENCH_BEHIND'] ?? 10_000);
+const SYNC_CAP_S = Number(process.env['THERMO_BENCH_SYNC_CAP_S'] ?? 300);
+const NODES = 4;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function metric(client: NodeClient, name: string): Promise<number> {
+  const r = await fetch(`${client.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const line = (await r.text()).split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? NaN : Number(line.slice(name.length + 1));
+}
+
+async function cpuSeconds(clients: readonly NodeClient[]): Promise<number> {
+  const v = await Promise.all(clients.map((c) => metric(c, 'process_cpu_seconds_total').catch(() => NaN)));
+  return v.reduce((a, b) => a + b, 0);
+}
+
+function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+async function loadRun(engine: string): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(os.tmpdir(), `thermo-bench-${engine}-`));
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: 256 });
+  const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
+  const cleanup = (): void => sup.killAllNow();
+  process.once('exit', cleanup);
+  try {
+    sup.spawnAll();
+    await sup.waitReady([0, 1, 2, 3], 90_000, 1);
+    const gen = new LoadGenerator({
+      nodes: layout.nodes.map((n) => n.apiUrl),
+      chainId: layout.chainId,
+      tps: TPS,
+      senders: Math.min(256, Math.max(16, Math.ceil(TPS / 12))),
+      recipients: 256,
+      maxOutstanding: 512,
+    });
+    await gen.start();
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      void Promise.all(sup.clients.map((c) => metric(c, 'process_resident_memory_bytes').catch(() => 0))).then((v) => {
+        peakRss = Math.max(peakRss, ...v);
+      });
+    }, 1000);
+    await sleep(WARMUP_S * 1000);
+    const t0 = performance.now();
+    const cpu0 = (await cpuSeconds(sup.clients)) + ownCpuSeconds();
+    const load0 = os.loadavg()[0]!;
+    await sleep(SECONDS * 1000);
+    const t1 = performance.now();
+    const cpu1 = (await cpuSeconds(sup.clients)) + ownCpuSeconds();
+    const load1 = os.loadavg()[0]!;
+    clearInterval(sampler);
+    await gen.drain(20_000);
+    const report = gen.report({ from: t0, to: t1 });
+    await gen.close();
+    const finalInWindow = report.finalizedPerSecond * ((t1 - t0) / 1000);
+    return {
+      offered_tps: TPS,
+      finalized_tps: report.finalizedPerSecond,
+      latency_p50_ms: report.latencyMs.p50,
+      latency_p99_ms: report.latencyMs.p99,
+      ack_p50_ms: report.ackLatencyMs.p50,
+      acked: report.acked,
+      final_acked: report.finalAcked,
+      rejected: report.rejected,
+      peak_rss_mb_per_node: Math.round(peakRss / 1e5) / 10,
+      cpu_ms_per_final_tx: finalInWindow > 0 ? Math.round(((cpu1 - cpu0) * 1000 * 100) / finalInWindow) / 100 : null,
+      window_s: SECONDS,
+      loadavg_1m: [Math.round(load0 * 100) / 100, Math.round(load1 * 100) / 100],
+    };
+  } finally {
+    await sup.stopAll(5000);
+    process.removeListener('exit', cleanup);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILL node 3, let the others build `BEHIND` blocks, restart it, time until it is level. */
+async function restartRun(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'thermo-bench-sync-'));
+  // Empty blocks as fast as the quorum allows: the gap is built in blocks, not transfers.
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine: 'reference', devAccounts: 8, params: { blockIntervalMs: 1, retransmitMs: 500 } });
+  const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
+  const cleanup = (): void => sup.killAllNow();
+  process.once('exit', cleanup);
+  try {
+    sup.spawnAll();
+    await sup.waitReady([0, 1, 2, 3], 90_000, 1);
+    await sleep(2000);
+    await sup.kill(3, 'SIGKILL');
+    const killedAt = (await sup.clients[0]!.status()).height;
+    const buildStart = performance.now();
+    let tip = killedAt;
+    while (tip - killedAt < BEHIND && performance.now() - buildStart < SYNC_CAP_S * 1000) {
+      await sleep(1000);
+      tip = (await sup.clients[0]!.status()).height;
+    }
+    const buildS = (performance.now() - buildStart) / 1000;
+    const behind = tip - killedAt;
+    const t0 = performance.now();
+    sup.spawn(3);
+    await sup.waitReady([3], 60_000, 1);
+    const readyS = (performance.now() - t0) / 1000;
+    let h3 = 0;
+    while (h3 < tip && performance.now() - t0 < 600_000) {
+      await sleep(100);
+      h3 = (await sup.status(3))?.height ?? 0;
+    }
+    const syncedS = (performance.now() - t0) / 1000;
+    return {
+      blocks_behind: behind,
+      blocks_per_s_while_building: Math.round((behind / buildS) * 10) / 10,
+      restart_to_api_ready_s: Math.round(readyS * 100) / 100,
+      restart_to_synced_s: h3 >= tip ? Math.round(syncedS * 100) / 100 : null,
+      synced_blocks_per_s: h3 >= tip ? Math.round(behind / syncedS) : null,
+      target_behind: BEHIND,
+    };
+  } finally {
+    await sup.stopAll(5000);
+    process.removeListener('exit', cleanup);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const requested = process.argv.slice(2);
+const engines = requested.length > 0 ? requested : [...ENGINES.keys()].filter((e) => e !== 'reference-broken');
+for (const engine of engines) {
+  let results: Record<string, unknown>;
+  try {
+    results = await loadRun(engine);
+    if (engine === "reference" && process.env["THERMO_BENCH_SKIP_RESTART"] === undefined) results = { ...results, restart: await restartRun() };
+  } catch (err) {
+    results = { error: err instanceof Error ? err.message : String(err) };
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'node-devnet', engine, nodes: NODES, machine: machineInfo(), results })}\n`);
+}
