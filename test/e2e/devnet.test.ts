@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../../src/node/index.js';
-import type { FinalEntryJson , NodeClient} from '../../src/node/index.js';
+import type { FinalEntryJson, NodeClient } from '../../src/node/index.js';
 
 const NODES = 4;
 const VICTIM = 2;
