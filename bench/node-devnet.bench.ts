@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { thermoNodeCommand } from '../src/cli/commands/devnet.js';
 import { ENGINES } from '../src/engines/index.js';
-import type { NodeClient} from '../src/node/index.js';
+import type { NodeClient } from '../src/node/index.js';
 import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../src/node/index.js';
 import { machineInfo } from './machine.js';
 
