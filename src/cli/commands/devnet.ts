@@ -45,10 +45,13 @@ interface DevnetOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A bad flag: reported with exit code 2. */
+class UsageError extends Error {}
+
 function intFlag(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} takes an integer in [${min}, ${max}]`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} takes an integer in [${min}, ${max}]`);
   return n;
 }
 
@@ -68,11 +71,16 @@ function banner(layout: DevnetLayout): string {
 
 async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
   const n = intFlag('nodes', o.nodes, 1, MAX_NODES)!;
-  if (!ENGINES.has(o.engine)) throw new Error(`unknown engine ${o.engine} (known: ${[...ENGINES.keys()].join(', ')})`);
+  if (!ENGINES.has(o.engine)) throw new UsageError(`unknown engine ${o.engine} (known: ${[...ENGINES.keys()].join(', ')})`);
   const load = intFlag('load', o.load, 0, 1_000_000) ?? 0;
   const duration = intFlag('duration', o.duration, 1, 365 * 24 * 3600);
   const basePort = intFlag('base-port', o.basePort, 1024, 65000);
-  const params: unknown = o.params === undefined ? undefined : JSON.parse(o.params);
+  let params: unknown;
+  try {
+    params = o.params === undefined ? undefined : JSON.parse(o.params);
+  } catch {
+    throw new UsageError('--params takes JSON, e.g. \'{"blockIntervalMs": 100}\'');
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const layout = await createDevnetLayout({
     dir: resolve(o.data ?? `.thermo/devnets/${stamp}`),
@@ -181,7 +189,7 @@ export const devnetCommand: CliCommand = Object.freeze({
           await run(ctx, opts);
         } catch (err) {
           ctx.io.stderr(`thermo devnet: ${err instanceof Error ? err.message : String(err)}\n`);
-          ctx.exitCode = isThermoError(err) || err instanceof SyntaxError ? EXIT.USAGE : EXIT.BROKEN;
+          ctx.exitCode = isThermoError(err) || err instanceof UsageError ? EXIT.USAGE : EXIT.BROKEN;
         }
       });
   },
