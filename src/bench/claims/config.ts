@@ -35,6 +35,8 @@ export interface LoadExperiment {
 
 export interface ErrorExperiment {
   readonly n: number;
+  /** ThermoTruth parameters for these runs (besides rule and truthSeed). */
+  readonly ttParams: Readonly<Record<string, number | boolean | string>>;
   readonly fractions: readonly number[];
   readonly adversaries: readonly string[];
   readonly rules: readonly ('boltzmann' | 'dlpsw' | 'literal')[];
@@ -45,6 +47,7 @@ export interface ErrorExperiment {
 
 export interface SybilExperiment {
   readonly n: number;
+  readonly ttParams: Readonly<Record<string, number | boolean | string>>;
   readonly fractions: readonly number[];
   readonly adversaries: readonly string[];
   /** Minted identities per Byzantine node per epoch, the same with and without PoW. */
@@ -96,6 +99,8 @@ function seeds(k: number): number[] {
 export function planFor(size: Size, seedCount?: number): ClaimsPlan {
   const common = { latency: LATENCY, bandwidth: BANDWIDTH, costModel: 'measured' as const, minAccounts: 64 };
   const fractions = [0, 0.1, 0.2, 0.33, 0.34];
+  // Accuracy runs need epochs, not speed: epochs at least 250 ms apart keep them cheap to simulate.
+  const ttParams = { epochIntervalMs: 250 };
   const adversaries = ['outlier', 'split-world', 'in-range-drag', 'silent'];
   if (size === 'smoke') {
     return freeze({
@@ -104,9 +109,9 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
       ...common,
       scale: { engines: ALL, ns: [4, 8], maxN: {}, tps: 10, durationS: 1.5, drainS: 1 },
       load: { engines: ALL, n: 4, loads: [20, 80], durationS: 1.5, drainS: 1 },
-      error: { n: 6, fractions: [0, 0.34], adversaries: ['outlier', 'in-range-drag'], rules: ['boltzmann', 'literal'], tps: 5, durationS: 1.5, drainS: 1 },
+      error: { n: 6, ttParams, fractions: [0, 0.34], adversaries: ['outlier', 'in-range-drag'], rules: ['boltzmann', 'literal'], tps: 5, durationS: 1.5, drainS: 1 },
       bandwidthClaim: { engines: ALL, ns: [4], maxN: {}, tps: 40, durationS: 1.5, drainS: 1 },
-      sybil: { n: 6, fractions: [0.34], adversaries: ['outlier'], sybils: 3, tps: 5, durationS: 1.5, drainS: 1 },
+      sybil: { n: 6, ttParams, fractions: [0.34], adversaries: ['outlier'], sybils: 3, tps: 5, durationS: 1.5, drainS: 1 },
       safety: { engines: ['thermotruth', ...BASELINES], ns: [4], tps: 10, durationS: 1.5, drainS: 1 },
     });
   }
@@ -128,9 +133,9 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
         drainS: 2,
       },
       load: { engines: ALL, n: 16, loads: [50, 200, 800, 1600], durationS: 2, drainS: 1.5 },
-      error: { n: 15, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
+      error: { n: 15, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
       bandwidthClaim: { engines: ALL, ns: [16, 32], maxN: { coherence: 16, negentropy: 16 }, tps: 100, durationS: 3, drainS: 2 },
-      sybil: { n: 15, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
+      sybil: { n: 15, ttParams, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
       safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 2, drainS: 2 },
     });
   }
@@ -140,9 +145,9 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
     ...common,
     scale: { engines: ALL, ns: [4, 8, 16, 32, 64, 100, 150, 200], maxN: { coherence: 64, negentropy: 64 }, tps: 20, durationS: 6, drainS: 3 },
     load: { engines: ALL, n: 32, loads: [50, 100, 200, 400, 800, 1600, 3200], durationS: 5, drainS: 3 },
-    error: { n: 30, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 5, durationS: 5, drainS: 1 },
+    error: { n: 30, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 5, durationS: 5, drainS: 1 },
     bandwidthClaim: { engines: ALL, ns: [16, 64, 100], maxN: { coherence: 64, negentropy: 64 }, tps: 100, durationS: 6, drainS: 3 },
-    sybil: { n: 30, fractions: [0.1, 0.2, 0.33], adversaries: ['outlier', 'in-range-drag', 'split-world'], sybils: 10, tps: 5, durationS: 5, drainS: 1 },
+    sybil: { n: 30, ttParams, fractions: [0.1, 0.2, 0.33], adversaries: ['outlier', 'in-range-drag', 'split-world'], sybils: 10, tps: 5, durationS: 5, drainS: 1 },
     safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7, 10], tps: 20, durationS: 4, drainS: 2 },
   });
 }

@@ -8,8 +8,9 @@
  */
 export { planFor, SIZES, LATENCY, BANDWIDTH, BASELINES, DESIGN_ENGINES } from './config.js';
 export type { ClaimsPlan, Size } from './config.js';
-export { runClaims, jobsOf } from './run.js';
-export type { ClaimsData, Point, Stat, RunnerOptions } from './run.js';
+export { runClaims, jobsOf, tasksOf, runTask, assemble, enginesOf } from './run.js';
+export { runClaimsParallel } from './parallel.js';
+export type { ClaimsData, Point, Stat, RunnerOptions, Job } from './run.js';
 export { measure, countingDefinition, METRIC_NAMES } from './measure.js';
 export type { RunMetrics, MetricName, SigCounter } from './measure.js';
 export { median, medianInterval, powerFit } from './stats.js';

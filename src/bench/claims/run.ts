@@ -46,7 +46,7 @@ export interface RunnerOptions {
   readonly onRun?: (done: number, total: number, label: string) => void;
 }
 
-interface Job {
+export interface Job {
   readonly experiment: string;
   readonly engine: string;
   readonly key: Record<string, string | number | boolean>;
@@ -101,7 +101,7 @@ export function jobsOf(plan: ClaimsPlan, available: (name: string) => boolean, l
             input: (seed) => ({
               ...base('thermotruth', e.n, e.tps, e.durationS, e.drainS, seed),
               byzantine: { fraction, behaviour: adversary === 'none' ? 'silent' : adversary },
-              params: ttParams(seed, { rule }),
+              params: ttParams(seed, { ...e.ttParams, rule }),
             }),
           });
         }
@@ -127,7 +127,7 @@ export function jobsOf(plan: ClaimsPlan, available: (name: string) => boolean, l
             input: (seed) => ({
               ...base('thermotruth', y.n, y.tps, y.durationS, y.drainS, seed),
               byzantine: { fraction, behaviour: adversary },
-              params: ttParams(seed, { pow, sybilsPerByzantine: y.sybils }),
+              params: ttParams(seed, { ...y.ttParams, pow, sybilsPerByzantine: y.sybils }),
             }),
           });
         }
@@ -162,31 +162,39 @@ export function jobsOf(plan: ClaimsPlan, available: (name: string) => boolean, l
   return jobs;
 }
 
-export function runClaims(plan: ClaimsPlan, options: RunnerOptions): ClaimsData {
+/** Engines named anywhere in the plan, and whether each resolves. */
+export function enginesOf(plan: ClaimsPlan, lookup: RunnerOptions['lookup']): Record<string, boolean> {
   const engines: Record<string, boolean> = {};
   const names = new Set([...plan.scale.engines, ...plan.load.engines, ...plan.bandwidthClaim.engines, ...plan.safety.engines, 'thermotruth']);
-  for (const name of names) engines[name] = options.lookup(name) !== undefined;
-  const available = (name: string): boolean => engines[name] === true;
-  const jobs = jobsOf(plan, available, options.lookup);
-  const total = jobs.length * plan.seeds.length;
-  let done = 0;
-  const points: Point[] = [];
-  for (const job of jobs) {
-    const runs: RunMetrics[] = [];
-    for (const seed of plan.seeds) {
-      const counter: SigCounter = { sigVerify: 0 };
-      const definition = options.lookup(job.engine)!;
-      const resolve = (): ReturnType<typeof countingDefinition> => countingDefinition(definition, counter);
-      const result = runScenario(job.input(seed), { resolve, wallClock: () => 0 });
-      runs.push(measure(seed, result, counter));
-      done++;
-      options.onRun?.(done, total, `${job.experiment} ${job.engine} ${JSON.stringify(job.key)} seed ${seed}`);
-    }
+  for (const name of names) engines[name] = lookup(name) !== undefined;
+  return engines;
+}
+
+/** Every (job, seed) of the plan, in the order the report lists them. */
+export function tasksOf(plan: ClaimsPlan, lookup: RunnerOptions['lookup']): { readonly jobs: readonly Job[]; readonly engines: Record<string, boolean> } {
+  const engines = enginesOf(plan, lookup);
+  return { jobs: jobsOf(plan, (name) => engines[name] === true, lookup), engines };
+}
+
+/** One simulation: job `index` of the plan at `seed`. Deterministic. */
+export function runTask(job: Job, seed: number, lookup: RunnerOptions['lookup']): RunMetrics {
+  const counter: SigCounter = { sigVerify: 0 };
+  const definition = lookup(job.engine)!;
+  const resolve = (): ReturnType<typeof countingDefinition> => countingDefinition(definition, counter);
+  const result = runScenario(job.input(seed), { resolve, wallClock: () => 0 });
+  return measure(seed, result, counter);
+}
+
+/** Points and fits from per-(job, seed) results, in job order. */
+export function assemble(plan: ClaimsPlan, engines: Record<string, boolean>, jobs: readonly Job[], results: readonly (readonly RunMetrics[])[]): ClaimsData {
+  const points: Point[] = jobs.map((job, i) => {
+    const runs = results[i]!;
     const stats = {} as Record<MetricName, Stat>;
     for (const m of METRIC_NAMES) stats[m] = stat(runs.map((r) => r[m] as number | null));
     const replay = replayCommand(makeScenario(job.input(plan.seeds[0] ?? 1)));
-    points.push(Object.freeze({ experiment: job.experiment, engine: job.engine, key: Object.freeze({ ...job.key }), runs: Object.freeze(runs), stats: Object.freeze(stats), replay }));
-  }
+    return Object.freeze({ experiment: job.experiment, engine: job.engine, key: Object.freeze({ ...job.key }), runs: Object.freeze([...runs]), stats: Object.freeze(stats), replay });
+  });
+  const available = (name: string): boolean => engines[name] === true;
   const fits: Record<string, Record<string, PowerFit | null>> = {};
   for (const engine of plan.scale.engines.filter(available)) {
     const pts = points.filter((p) => p.experiment === 'scale' && p.engine === engine);
@@ -202,3 +210,18 @@ export function runClaims(plan: ClaimsPlan, options: RunnerOptions): ClaimsData 
   return Object.freeze({ plan, engines: Object.freeze(engines), points: Object.freeze(points), fits: Object.freeze(fits) });
 }
 
+/** Runs the whole plan in this thread, one simulation after another. */
+export function runClaims(plan: ClaimsPlan, options: RunnerOptions): ClaimsData {
+  const { jobs, engines } = tasksOf(plan, options.lookup);
+  const total = jobs.length * plan.seeds.length;
+  let done = 0;
+  const results = jobs.map((job) =>
+    plan.seeds.map((seed) => {
+      const r = runTask(job, seed, options.lookup);
+      done++;
+      options.onRun?.(done, total, `${job.experiment} ${job.engine} ${JSON.stringify(job.key)} seed ${seed}`);
+      return r;
+    }),
+  );
+  return assemble(plan, engines, jobs, results);
+}

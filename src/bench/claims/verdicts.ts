@@ -223,7 +223,7 @@ function claim3(data: ClaimsData): ClaimResult {
     title: 'Error below 0.05 with 33% Byzantine nodes',
     design: '"error < 0.05 at 33% Byzantine".',
     rule:
-      `error = ||finalized aggregate - ground truth|| / (noiseSd sqrt(D)), the distance relative to the honest spread (the expected distance of one honest observation), averaged over the run's finalized epochs; ` +
+      `error = ||finalized aggregate - ground truth|| / (noiseSd sqrt(D)), the distance relative to the honest spread (the expected distance of one honest observation), averaged over the run's finalized epochs (ThermoTruth parameters ${JSON.stringify(e.ttParams)}); ` +
       `holds if, for the default rule '${e.rules[0]}', the median over seeds stays below 0.05 for every adversary at 33% Byzantine (n = ${e.n}). ` +
       `Disagreement among honest nodes is the agreement checker's count (violations, shown where non-zero): honest nodes finalize the same aggregate bits or the checker fires.`,
     verdict: headline === undefined || headline === null ? 'not measurable' : headline < 0.05 ? 'holds' : 'does not hold',
@@ -314,7 +314,7 @@ function claim5(data: ClaimsData): ClaimResult {
     design: '"6000%" error spike when PoW is removed (the Sybil cost).',
     rule:
       `the same attacks run twice, changing one thing: with PoW (each proposal, and each of the ${y.sybils} identities a Byzantine node mints per epoch, costs a hashcash at the current difficulty, mined one after another) and without it (bits = 0: identities are free). ` +
-      `increase = (median error without PoW / median error with PoW - 1) x 100%; holds if the largest increase measured is at least 6000%.`,
+      `increase = (median error without PoW / median error with PoW - 1) x 100%; holds if the largest increase measured is at least 6000% (ThermoTruth parameters ${JSON.stringify(y.ttParams)}).`,
     verdict: best === null ? 'not measurable' : best >= 6000 ? 'holds' : 'does not hold',
     finding: best === null ? 'No paired runs.' : `Largest increase measured: ${fmt(best)}% (n = ${y.n}).`,
     tables: [

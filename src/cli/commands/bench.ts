@@ -1,7 +1,7 @@
 /**
  * `thermo bench claims`: the experiments behind docs/CLAIMS.md (src/bench/claims).
  *
- *   thermo bench claims [--size smoke|default|full] [--seeds N] [--out DIR] [--docs PATH | --no-docs]
+ *   thermo bench claims [--size smoke|default|full] [--seeds N] [--out DIR] [--docs PATH | --no-docs] [--jobs N]
  *
  * Runs every claim's experiment for every registered engine over the seeds, then writes
  * DIR/claims.json, DIR/plots/*.svg and DIR/CLAIMS.md (default DIR: reports/claims) and, for the
@@ -10,7 +10,7 @@
  * fault bound (the report is still written).
  */
 import type { Command } from 'commander';
-import { SIZES, buildReport, engineLookup, planFor, runClaims, writeReport } from '../../bench/index.js';
+import { SIZES, buildReport, engineLookup, planFor, runClaims, runClaimsParallel, writeReport } from '../../bench/index.js';
 import type { Size } from '../../bench/index.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../command.js';
@@ -18,7 +18,7 @@ import { EXIT } from '../command.js';
 const DEFAULT_OUT = 'reports/claims';
 const DEFAULT_DOCS = 'docs/CLAIMS.md';
 
-function claimsAction(ctx: CliContext, opts: Readonly<Record<string, unknown>>): void {
+async function claimsAction(ctx: CliContext, opts: Readonly<Record<string, unknown>>): Promise<void> {
   const size = (opts['size'] ?? 'default') as string;
   if (!(SIZES as readonly string[]).includes(size)) {
     ctx.io.stderr(`thermo bench claims: --size must be one of ${SIZES.join(', ')}\n`);
@@ -34,21 +34,26 @@ function claimsAction(ctx: CliContext, opts: Readonly<Record<string, unknown>>):
       return;
     }
   }
+  const jobs = opts['jobs'] === undefined ? 1 : Number(opts['jobs']);
+  if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64) {
+    ctx.io.stderr('thermo bench claims: --jobs must be an integer in [1, 64]\n');
+    ctx.exitCode = EXIT.USAGE;
+    return;
+  }
   const out = typeof opts['out'] === 'string' ? opts['out'] : DEFAULT_OUT;
   const docs = opts['docs'] === false ? undefined : typeof opts['docs'] === 'string' ? opts['docs'] : size === 'default' ? DEFAULT_DOCS : undefined;
   const plan = planFor(size as Size, seeds);
   const command = ['npx thermo bench claims', `--size ${size}`, `--seeds ${plan.seeds.length}`, ...(docs !== undefined ? [`--docs ${docs}`] : [])].join(' ');
   const started = performance.now();
   let lastShown = 0;
-  const data = runClaims(plan, {
-    lookup: engineLookup,
-    onRun: (done, total, label) => {
-      const now = performance.now();
-      if (now - lastShown < 5000 && done !== total) return;
-      lastShown = now;
-      ctx.io.stderr(`[${((now - started) / 1000).toFixed(0)} s] ${done}/${total} ${label}\n`);
-    },
-  });
+  const onRun = (done: number, total: number, label: string): void => {
+    const now = performance.now();
+    if (now - lastShown < 5000 && done !== total) return;
+    lastShown = now;
+    ctx.io.stderr(`[${((now - started) / 1000).toFixed(0)} s] ${done}/${total} ${label}\n`);
+  };
+  // Same numbers either way: every simulation is deterministic and independent.
+  const data = jobs === 1 ? runClaims(plan, { lookup: engineLookup, onRun }) : await runClaimsParallel(plan, jobs, onRun);
   const plotsPath = docs !== undefined ? relativePlots(docs, out) : 'plots';
   const report = buildReport(data, { command, plotsPath });
   const written = writeReport(report, out, docs);
@@ -80,6 +85,7 @@ export const benchCommand: CliCommand = Object.freeze({
       .option('--out <DIR>', 'output directory', DEFAULT_OUT)
       .option('--docs <PATH>', `also write the Markdown here (default for --size default: ${DEFAULT_DOCS})`)
       .option('--no-docs', 'do not write the Markdown outside --out')
+      .option('--jobs <N>', 'simulations run in parallel on worker threads (default 1; the numbers do not depend on it)')
       .action((opts: Record<string, unknown>) => claimsAction(ctx, opts));
   },
 });
