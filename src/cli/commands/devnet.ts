@@ -99,6 +99,7 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
   let stopRequested = false;
   const onSignal = (): void => {
     stopRequested = true;
+    supervisor.expectExits();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -147,7 +148,8 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
     }
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (generator !== null) {
-      await generator.drain(10_000);
+      // With a duration, let what was acknowledged finish; on Ctrl-C, do not keep the user waiting.
+      await generator.drain(stopRequested ? 2000 : 10_000);
       report = generator.report();
       await generator.close();
     }

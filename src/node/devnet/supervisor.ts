@@ -39,6 +39,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class DevnetSupervisor {
   private readonly children = new Map<number, Child>();
+  private stopping = false;
   readonly clients: readonly NodeClient[];
 
   constructor(private readonly o: SupervisorOptions) {
@@ -69,7 +70,7 @@ export class DevnetSupervisor {
     proc.stderr?.pipe(err);
     const child: Child = {
       proc,
-      expectedExit: false,
+      expectedExit: this.stopping,
       exited: new Promise((resolve) => {
         proc.once('exit', (code, signal) => {
           this.children.delete(index);
@@ -116,6 +117,15 @@ export class DevnetSupervisor {
     throw new Error(`nodes ${missing.join(', ')} not ready after ${timeoutMs} ms (see their stderr.log / node.log)`);
   }
 
+  /**
+   * From now on, exits are expected (a Ctrl-C in a terminal reaches the nodes too, since they
+   * share the process group): they are not reported through `onExit`.
+   */
+  expectExits(): void {
+    this.stopping = true;
+    for (const c of this.children.values()) c.expectedExit = true;
+  }
+
   /** Sends `signal` to node `index` and waits for it to exit. */
   async kill(index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const c = this.children.get(index);
@@ -132,6 +142,7 @@ export class DevnetSupervisor {
 
   /** SIGTERM every node, SIGKILL what is left after `graceMs`. */
   async stopAll(graceMs = 5000): Promise<void> {
+    this.stopping = true;
     const all = [...this.children.entries()];
     for (const [, c] of all) {
       c.expectedExit = true;
