@@ -67,6 +67,8 @@ export interface SafetyExperiment {
 
 export interface ClaimsPlan {
   readonly size: Size;
+  /** Engines deliberately not run at this size, with the reason (printed in the report). */
+  readonly notRun: Readonly<Record<string, string>>;
   readonly seeds: readonly number[];
   readonly latency: LatencyModel;
   readonly bandwidth: BandwidthModel;
@@ -87,6 +89,7 @@ export const LATENCY: LatencyModel = Object.freeze({ kind: 'fixed', rttMs: 50, j
 export const BANDWIDTH: BandwidthModel = Object.freeze({ kind: 'fixed', uploadBps: 100_000_000, downloadBps: 100_000_000 });
 
 const ALL = ['thermotruth', ...BASELINES, ...DESIGN_ENGINES];
+const WITHOUT_COHERENCE = ALL.filter((e) => e !== 'coherence');
 
 function freeze(plan: ClaimsPlan): ClaimsPlan {
   return Object.freeze(plan);
@@ -98,6 +101,10 @@ function seeds(k: number): number[] {
 
 export function planFor(size: Size, seedCount?: number): ClaimsPlan {
   const common = { latency: LATENCY, bandwidth: BANDWIDTH, costModel: 'measured' as const, minAccounts: 64 };
+  const coherenceTooSlow = {
+    coherence:
+      'its blocks are final only after its confirmation depth of PoW blocks at its target interval (tens of seconds with its default parameters), longer than these runs: it would report no decision at all',
+  };
   const fractions = [0, 0.1, 0.2, 0.33, 0.34];
   // Accuracy runs need epochs, not speed: epochs at least 250 ms apart keep them cheap to simulate.
   const ttParams = { epochIntervalMs: 250 };
@@ -106,6 +113,7 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
     return freeze({
       size,
       seeds: seeds(seedCount ?? 2),
+      notRun: {},
       ...common,
       scale: { engines: ALL, ns: [4, 8], maxN: {}, tps: 10, durationS: 1.5, drainS: 1 },
       load: { engines: ALL, n: 4, loads: [20, 80], durationS: 1.5, drainS: 1 },
@@ -120,9 +128,10 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
     return freeze({
       size,
       seeds: seeds(seedCount ?? 10),
+      notRun: coherenceTooSlow,
       ...common,
       scale: {
-        engines: ALL,
+        engines: WITHOUT_COHERENCE,
         ns: [4, 8, 16, 32, 64, 100, 200],
         // The baselines verify every signature for real in the simulator: a HotStuff run at
         // n = 100 takes about 85 s of wall time here, so at this size they stop at n = 64 (and
@@ -132,16 +141,17 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
         durationS: 3,
         drainS: 2,
       },
-      load: { engines: ALL, n: 16, loads: [50, 200, 800, 1600], durationS: 2, drainS: 1.5 },
+      load: { engines: WITHOUT_COHERENCE, n: 16, loads: [50, 200, 800, 1600], durationS: 2, drainS: 1.5 },
       error: { n: 15, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
-      bandwidthClaim: { engines: ALL, ns: [16, 32], maxN: { coherence: 16, negentropy: 16 }, tps: 100, durationS: 3, drainS: 2 },
+      bandwidthClaim: { engines: WITHOUT_COHERENCE, ns: [16, 32], maxN: { negentropy: 16 }, tps: 100, durationS: 3, drainS: 2 },
       sybil: { n: 15, ttParams, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
-      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 2, drainS: 2 },
+      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 1.5, drainS: 1.5 },
     });
   }
   return freeze({
     size,
     seeds: seeds(seedCount ?? 20),
+    notRun: {},
     ...common,
     scale: { engines: ALL, ns: [4, 8, 16, 32, 64, 100, 150, 200], maxN: { coherence: 64, negentropy: 64 }, tps: 20, durationS: 6, drainS: 3 },
     load: { engines: ALL, n: 32, loads: [50, 100, 200, 400, 800, 1600, 3200], durationS: 5, drainS: 3 },

@@ -44,6 +44,7 @@ export function claimsMarkdown(data: ClaimsData, claims: readonly ClaimResult[],
   out.push('| engine | available |');
   out.push('|---|---|');
   for (const [name, ok] of Object.entries(data.engines)) out.push(`| ${name} | ${ok ? 'yes' : 'engine not available (not registered in src/engines/index.ts): left out of every experiment'} |`);
+  for (const [name, why] of Object.entries(p.notRun)) if (data.engines[name] === undefined) out.push(`| ${name} | not run at this size: ${why.replace(/\|/g, '\\|')} |`);
   out.push('');
   out.push('## Verdicts');
   out.push('');
