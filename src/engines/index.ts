@@ -14,11 +14,13 @@ import { eraseDefinition } from '../protocol/index.js';
 import type { ErasedEngineDefinition } from '../protocol/index.js';
 import { referenceBrokenDefinition, referenceDefinition } from './reference/index.js';
 import { coherenceDefinition } from './coherence/index.js';
+import { thermotruthDefinition } from './thermotruth/index.js';
 
 export const ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<string, ErasedEngineDefinition>([
   ['reference', eraseDefinition(referenceDefinition)],
   ['reference-broken', eraseDefinition(referenceBrokenDefinition)],
   ['coherence', eraseDefinition(coherenceDefinition)],
+  ['thermotruth', eraseDefinition(thermotruthDefinition)],
 ]);
 
 /** Registered names that are test fixtures (listed apart by `thermo sim --list`). */
