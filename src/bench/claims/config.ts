@@ -141,7 +141,7 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
         durationS: 3,
         drainS: 2,
       },
-      load: { engines: WITHOUT_COHERENCE, n: 16, loads: [50, 200, 800, 1600], durationS: 2, drainS: 1.5 },
+      load: { engines: WITHOUT_COHERENCE, n: 16, loads: [50, 200, 800, 1600], durationS: 3, drainS: 1.5 },
       error: { n: 15, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
       bandwidthClaim: { engines: WITHOUT_COHERENCE, ns: [16, 32], maxN: { negentropy: 16 }, tps: 100, durationS: 3, drainS: 2 },
       sybil: { n: 15, ttParams, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
