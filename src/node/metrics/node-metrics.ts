@@ -76,6 +76,8 @@ export function createNodeMetrics(src: MetricSources): NodeMetrics {
   });
   r.callback('gauge', 'thermo_sse_clients', 'Connected server-sent-event clients', () => [{ value: src.sseClients() }]);
   r.callback('gauge', 'process_resident_memory_bytes', 'Resident set size', () => [{ value: process.memoryUsage.rss() }]);
+  r.callback('gauge', 'nodejs_heap_used_bytes', 'V8 heap in use', () => [{ value: process.memoryUsage().heapUsed }]);
+  r.callback('gauge', 'nodejs_external_bytes', 'Memory of C++ objects bound to JS (buffers, lmdb)', () => [{ value: process.memoryUsage().external }]);
   r.callback('counter', 'process_cpu_seconds_total', 'User and system CPU time of this process', () => {
     const u = process.cpuUsage();
     return [{ value: (u.user + u.system) / 1e6 }];
