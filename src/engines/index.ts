@@ -15,12 +15,16 @@ import type { ErasedEngineDefinition } from '../protocol/index.js';
 import { referenceBrokenDefinition, referenceDefinition } from './reference/index.js';
 import { coherenceDefinition } from './coherence/index.js';
 import { thermotruthDefinition } from './thermotruth/index.js';
+import { pbftDefinition } from './pbft/index.js';
+import { hotstuffDefinition } from './hotstuff/index.js';
 
 export const ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<string, ErasedEngineDefinition>([
   ['reference', eraseDefinition(referenceDefinition)],
   ['reference-broken', eraseDefinition(referenceBrokenDefinition)],
   ['coherence', eraseDefinition(coherenceDefinition)],
   ['thermotruth', eraseDefinition(thermotruthDefinition)],
+  ['pbft', eraseDefinition(pbftDefinition)],
+  ['hotstuff', eraseDefinition(hotstuffDefinition)],
 ]);
 
 /** Registered names that are test fixtures (listed apart by `thermo sim --list`). */
