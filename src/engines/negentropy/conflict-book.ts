@@ -18,16 +18,22 @@ import { ConflictSet } from './conflict-set.js';
 import type { AddOutcome } from './conflict-set.js';
 import type { TxOutcome } from './dag.js';
 import type { NegentropyParams } from './params.js';
-import { digestKey, prefixHex, sameBytes, slotDigest, txSlot } from './slots.js';
+import { digestIs, digestKey, ownDigestKey, prefixHex, slotDigest, txSlot, words } from './slots.js';
 
 /** Executed decisions remembered (slot -> value, digest -> value). */
 export const EXECUTED_MEMORY = 65_536;
 
 /** A final value by slot digest (executed conflict sets, decided super-blocks). */
 export interface FinalValue {
-  readonly digest: Uint8Array;
+  readonly d0: number;
+  readonly d1: number;
+  readonly d2: number;
   readonly id: string;
   readonly prefixBytes: Uint8Array;
+  readonly a0: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly a3: number;
 }
 
 export type IngestOutcome = AddOutcome | 'stale' | 'too-far' | 'busy';
@@ -65,18 +71,27 @@ export class ConflictBook {
 
   /** The set whose 12-byte digest is at bytes[offset..]. */
   byDigest(bytes: Uint8Array, offset = 0): ConflictSet<Transfer> | undefined {
-    const set = this.digests.get(digestKey(bytes, offset));
-    return set !== undefined && sameBytes(bytes, offset, set.digestBytes) ? set : undefined;
+    for (let set = this.digests.get(digestKey(bytes, offset)); set !== undefined; set = set.nextInBucket) {
+      if (digestIs(bytes, offset, set.d0, set.d1, set.d2)) return set;
+    }
+    return undefined;
   }
 
-  /** The final value of the slot whose digest is at bytes[offset..], if remembered. */
+  /**
+   * The final value of the slot whose digest is at bytes[offset..], if remembered. Keys that
+   * collide overwrite each other here (a forgotten final value only makes this node answer
+   * "unknown" for a long-executed slot).
+   */
   finalValue(bytes: Uint8Array, offset = 0): FinalValue | undefined {
     const f = this.finals.get(digestKey(bytes, offset));
-    return f !== undefined && sameBytes(bytes, offset, f.digest) ? f : undefined;
+    return f !== undefined && digestIs(bytes, offset, f.d0, f.d1, f.d2) ? f : undefined;
   }
 
   rememberFinal(digest: Uint8Array, id: string): void {
-    this.finals.set(digestKey(digest), Object.freeze({ digest, id, prefixBytes: fromHex(prefixHex(id)) }));
+    const prefixBytes = fromHex(prefixHex(id));
+    const [d0, d1, d2] = words(digest, 0, 3) as [number, number, number];
+    const [a0, a1, a2, a3] = words(prefixBytes, 0, 4) as [number, number, number, number];
+    this.finals.set(ownDigestKey(digest), Object.freeze({ d0, d1, d2, id, prefixBytes, a0, a1, a2, a3 }));
   }
 
   /** The set holding candidate `txId`, if any. */
@@ -99,6 +114,7 @@ export class ConflictBook {
       if (this.sets.size >= this.p.maxOpenSlots) return 'busy';
       set = new ConflictSet<Transfer>(slot, slotDigest(slot), now);
       this.sets.set(slot, set);
+      set.nextInBucket = this.digests.get(set.key);
       this.digests.set(set.key, set);
       this.openCount++;
     }
@@ -125,10 +141,26 @@ export class ConflictBook {
 
   private drop(set: ConflictSet<Transfer>): void {
     this.sets.delete(set.slot);
-    this.digests.delete(set.key);
+    this.unchain(set);
     for (const c of set.candidates) this.byTx.delete(c.id);
     if (this.waiting.has(set.slot)) this.waiting.delete(set.slot);
     else this.openCount--;
+  }
+
+  private unchain(set: ConflictSet<Transfer>): void {
+    const head = this.digests.get(set.key);
+    if (head === set) {
+      if (set.nextInBucket === undefined) this.digests.delete(set.key);
+      else this.digests.set(set.key, set.nextInBucket);
+    } else {
+      for (let s = head; s !== undefined; s = s.nextInBucket) {
+        if (s.nextInBucket === set) {
+          s.nextInBucket = set.nextInBucket;
+          break;
+        }
+      }
+    }
+    set.nextInBucket = undefined;
   }
 
   /** Drops sets made stale by an executed nonce (returns the open ones dropped). */

@@ -21,7 +21,7 @@
 import { fromHex, toHex } from '../../core/index.js';
 import type { Prng } from '../../core/index.js';
 import type { NegentropyParams } from './params.js';
-import { digestKey, prefixHex } from './slots.js';
+import { ownDigestKey, prefixHex, words } from './slots.js';
 import { SNOWBALL_START, pollWinner, snowballFinal, snowballStep } from './snowball.js';
 import type { SnowballCounter } from './snowball.js';
 import { answerEntropy, energies, gibbsChoice, gibbsProbabilities, updateQ } from './thermo.js';
@@ -34,6 +34,8 @@ export interface Candidate<V> {
   /** The 16-byte wire prefix of the id, as hex and as bytes. */
   readonly prefix: string;
   readonly prefixBytes: Uint8Array;
+  /** The prefix as 4 big-endian words (slots.ts sameWords). */
+  readonly prefixWords: readonly number[];
   readonly value: V;
 }
 
@@ -76,6 +78,18 @@ export class ConflictSet<V> {
   /** Wire digest of the slot, as hex, and its 48-bit map key (slots.ts digestKey). */
   readonly digest: string;
   readonly key: number;
+  /** The digest as 3 big-endian words, flat (the query loop touches only this object). */
+  readonly d0: number;
+  readonly d1: number;
+  readonly d2: number;
+  /** The answer's value prefix as 4 words (valid when `hasAnswer`), refreshed by `answer()`. */
+  a0 = 0;
+  a1 = 0;
+  a2 = 0;
+  a3 = 0;
+  hasAnswer = false;
+  /** Next slot whose digest key collides with this one's (conflict-book.ts chaining). */
+  nextInBucket: ConflictSet<V> | undefined = undefined;
 
   constructor(
     readonly slot: string,
@@ -84,7 +98,11 @@ export class ConflictSet<V> {
     readonly createdAt: number,
   ) {
     this.digest = toHex(digestBytes);
-    this.key = digestKey(digestBytes);
+    this.key = ownDigestKey(digestBytes);
+    const d = words(digestBytes, 0, 3);
+    this.d0 = d[0]!;
+    this.d1 = d[1]!;
+    this.d2 = d[2]!;
   }
 
   get candidates(): readonly Candidate<V>[] {
@@ -120,11 +138,17 @@ export class ConflictSet<V> {
     return c !== undefined && c.id === id ? c : undefined;
   }
 
-  /** The candidate this node answers with: the decided one, else the preference (cached: polls ask often). */
+  /**
+   * The candidate this node answers with: the decided one, else the preference (cached: polls
+   * ask often). Also refreshes a0..a3 / hasAnswer.
+   */
   answer(): Candidate<V> | undefined {
     if (this.answerId !== (this.decidedId ?? this.prefId)) {
       this.answerId = this.decidedId ?? this.prefId;
-      this.answerCandidate = this.answerId === null ? undefined : this.byPrefix.get(prefixHex(this.answerId));
+      const c = this.answerId === null ? undefined : this.byPrefix.get(prefixHex(this.answerId));
+      this.answerCandidate = c;
+      this.hasAnswer = c !== undefined;
+      if (c !== undefined) [this.a0, this.a1, this.a2, this.a3] = c.prefixWords as [number, number, number, number];
     }
     return this.answerCandidate;
   }
@@ -135,7 +159,8 @@ export class ConflictSet<V> {
     const known = this.byPrefix.get(prefix);
     if (known !== undefined) return known.id === id ? 'known' : 'prefix-collision';
     if (this.list.length >= maxCandidates) return 'full';
-    const c: Candidate<V> = Object.freeze({ id, prefix, prefixBytes: fromHex(prefix), value });
+    const prefixBytes = fromHex(prefix);
+    const c: Candidate<V> = Object.freeze({ id, prefix, prefixBytes, prefixWords: words(prefixBytes, 0, 4), value });
     let at = this.list.length;
     while (at > 0 && this.list[at - 1]!.id > id) at--;
     this.list.splice(at, 0, c);

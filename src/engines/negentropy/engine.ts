@@ -49,7 +49,7 @@ import {
   encodeHeaderRecord,
   encodeSbRecord,
 } from './records.js';
-import { prefixHex, sameBytes, sbSlot, slotDigest, txSlot } from './slots.js';
+import { digestIs, prefixHex, prefixIs, sbSlot, slotDigest, txSlot } from './slots.js';
 import {
   buildSuperBlock,
   checkHeaderChain,
@@ -516,7 +516,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
     const cs = this.book.byDigest(bytes, at);
     if (cs !== undefined) return cs;
     const sb = this.sbSet;
-    return sb !== null && sameBytes(bytes, at, sb.digestBytes) ? sb : undefined;
+    return sb !== null && digestIs(bytes, at, sb.d0, sb.d1, sb.d2) ? sb : undefined;
   }
 
   /**
@@ -536,15 +536,20 @@ export class NegentropyEngine implements Engine<NegMessage> {
     for (let i = 0; i < m; i++) {
       const at = i * KEY_BYTES;
       const set = this.setAt(keys, at);
-      let prefix: Uint8Array | undefined;
-      if (set !== undefined) prefix = set.answer()?.prefixBytes;
-      else {
-        prefix = this.book.finalValue(keys, at)?.prefixBytes;
-        if (prefix === undefined && wants.length < MAX_WANTS_PER_QUERY) wants.push(at);
+      const p = at + SLOT_DIGEST_BYTES;
+      if (set !== undefined) {
+        const c = set.answer();
+        if (c === undefined) setBit(unknown, i);
+        else if (prefixIs(keys, p, set.a0, set.a1, set.a2, set.a3)) setBit(agree, i);
+        else other.push({ index: i, value: c.prefixBytes });
+        continue;
       }
-      if (prefix === undefined) setBit(unknown, i);
-      else if (sameBytes(keys, at + SLOT_DIGEST_BYTES, prefix)) setBit(agree, i);
-      else other.push({ index: i, value: prefix });
+      const f = this.book.finalValue(keys, at);
+      if (f === undefined) {
+        setBit(unknown, i);
+        if (wants.length < MAX_WANTS_PER_QUERY) wants.push(at);
+      } else if (prefixIs(keys, p, f.a0, f.a1, f.a2, f.a3)) setBit(agree, i);
+      else other.push({ index: i, value: f.prefixBytes });
     }
     out.push({ kind: 'send', to: from, message: { t: 'reply', poll, agree, unknown, other, sb: this.tip.index } });
     if (wants.length > 0 && from !== this.self) {

@@ -27,16 +27,61 @@ export function slotDigest(slot: string): Uint8Array {
   return taggedHash('thermo/neg/slot', utf8(slot)).slice(0, SLOT_DIGEST_BYTES);
 }
 
-/**
- * The first 48 bits of a digest as a number: the map key under which a node finds a slot while
- * answering a query without building a string per key (the hot loop of the engine). A hit is
- * confirmed by comparing all 12 bytes (`sameBytes`), so a 48-bit collision is only a miss.
- */
-export function digestKey(bytes: Uint8Array, offset = 0): number {
-  return (bytes[offset]! * 16777216 + ((bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!)) * 65536 + ((bytes[offset + 4]! << 8) | bytes[offset + 5]!);
+/** Big-endian 32-bit word of wire bytes[offset .. offset + 4) (a small integer). Hot path only. */
+export function word(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
 }
 
-/** bytes[offset .. offset + b.length) equals b. */
+/**
+ * `count` words of bytes from `offset` (cold path: once per slot or value). Deliberately not
+ * sharing `word` with the hot path: V8 keeps element-load feedback per function, and arrays from
+ * different sources (hash outputs, hex decodes, wire messages) would make the hot loads
+ * megamorphic (measured 50x slower).
+ */
+export function words(bytes: Uint8Array, offset: number, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = offset + 4 * i;
+    out.push((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!);
+  }
+  return out;
+}
+
+/** digestKey for a digest held by this node (cold path; see `words`). */
+export function ownDigestKey(digest: Uint8Array): number {
+  return words(digest, 0, 1)[0]! & 0x3fffffff;
+}
+
+/**
+ * The map key under which a node finds a slot while answering a query: 30 bits of the digest
+ * (a small integer, so the Map lookup allocates nothing). A hit is confirmed against all 12 bytes
+ * (`sameWords`); slots whose keys collide are chained (conflict-book.ts).
+ */
+export function digestKey(bytes: Uint8Array, offset = 0): number {
+  return word(bytes, offset) & 0x3fffffff;
+}
+
+/** The 12-byte digest at bytes[offset..] has words d0, d1, d2 (wire bytes, hot path). */
+export function digestIs(bytes: Uint8Array, offset: number, d0: number, d1: number, d2: number): boolean {
+  return word(bytes, offset) === d0 && word(bytes, offset + 4) === d1 && word(bytes, offset + 8) === d2;
+}
+
+/** The 16-byte prefix at bytes[offset..] has words a0..a3 (wire bytes, hot path). */
+export function prefixIs(bytes: Uint8Array, offset: number, a0: number, a1: number, a2: number, a3: number): boolean {
+  return word(bytes, offset) === a0 && word(bytes, offset + 4) === a1 && word(bytes, offset + 8) === a2 && word(bytes, offset + 12) === a3;
+}
+
+/**
+ * bytes[offset ..] equals the bytes whose words are `w`. Comparing words computed once per slot
+ * or value keeps the query loop reading a single typed array (mixing typed arrays from different
+ * sources made V8's element loads megamorphic: 50x slower in the simulator). Wire bytes only.
+ */
+export function sameWords(bytes: Uint8Array, offset: number, w: readonly number[]): boolean {
+  for (let i = 0; i < w.length; i++) if (word(bytes, offset + 4 * i) !== w[i]) return false;
+  return true;
+}
+
+/** bytes[offset .. offset + b.length) equals b (cold paths only). */
 export function sameBytes(bytes: Uint8Array, offset: number, b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (bytes[offset + i] !== b[i]) return false;
   return true;
