@@ -13,7 +13,8 @@
  *     "api": {"host": "127.0.0.1", "port": 8080, "bodyLimit": 16384,
  *             "rateLimit": {"perSecond": 5000, "burst": 10000}, "maxSseClients": 64},
  *     "net": {"maxFrameBytes": 8388608, "peerRate": {"perSecond": 2000, "burst": 4000},
- *             "maxPeers": 64, "banThreshold": 100, "banMs": 600000, "broadcast": "gossip"},
+ *             "maxPeers": 64, "banThreshold": 100, "banMs": 600000, "broadcast": "gossip",
+ *             "txGossip": false},
  *     "runtime": {"pipeline": true, "ackTimeoutMs": 15000, ...},
  *     "store": {"deepCheck": true},
  *     "log": {"level": "info", "file": "node.log"}
@@ -61,6 +62,7 @@ export const ConfigSchema = Type.Object(
           banThreshold: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
           banMs: Type.Optional(Type.Integer({ minimum: 0 })),
           broadcast: Type.Optional(Type.Union([Type.Literal('gossip'), Type.Literal('direct')])),
+          txGossip: Type.Optional(Type.Boolean()),
         },
         { additionalProperties: false },
       ),
@@ -129,6 +131,8 @@ export interface NetConfig {
   readonly banThreshold: number;
   readonly banMs: number;
   readonly broadcast: 'gossip' | 'direct';
+  /** Gossip accepted client transactions on their own topic (off: engines route them). */
+  readonly txGossip: boolean;
 }
 
 export interface NodeConfig {
@@ -161,6 +165,7 @@ export const DEFAULT_NET: NetConfig = Object.freeze({
   banThreshold: 100,
   banMs: 10 * 60_000,
   broadcast: 'gossip',
+  txGossip: false,
 });
 
 function bad(path: string, reason: string): NodeError {

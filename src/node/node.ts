@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Prng, toHex } from '../core/index.js';
-import { encodeAccountProof, proveAccount } from '../ledger/index.js';
+import { encodeAccountProof, encodeTransfer, proveAccount, transferIdHex } from '../ledger/index.js';
 import type { Address, Transfer } from '../ledger/index.js';
 import type { ErasedEngine, ErasedEngineDefinition, FinalizedEntry } from '../protocol/index.js';
 import { buildApi } from './api/index.js';
@@ -57,6 +57,9 @@ export function defaultJobExecutor(definition: ErasedEngineDefinition, mode: 'wo
   if (definition.name === 'coherence') return new MiningPool();
   return new WorkerJobExecutor(definition.name);
 }
+
+/** Gossiped transaction ids remembered to hand each to the engine once. */
+export const MAX_GOSSIP_SEEN = 65_536;
 
 /** Most finalization listeners (SSE hub, tests) at once. */
 export const MAX_FINALIZED_LISTENERS = 64;
@@ -175,6 +178,8 @@ export class ThermoNode implements ApiBackend {
         banMs: config.net.banMs,
         broadcast: config.net.broadcast,
         onMessage: (from, message) => holder.node?.onPeerMessage(from, message),
+        txGossip: config.net.txGossip,
+        onTransaction: (tx) => holder.node?.onGossipTransaction(tx),
         log: (level, msg, fields) => log[level](fields ?? {}, msg),
       });
       const runtime = new Runtime({
@@ -240,6 +245,25 @@ export class ThermoNode implements ApiBackend {
       for (const a of answers) this.network.send(from, this.genesis.definition.codec.encode(a));
     }
     this.runtime.deliver(from, message);
+  }
+
+  /** Ids of gossiped transactions already handed to the engine (bounded; oldest forgotten). */
+  private readonly gossipSeen = new Set<string>();
+
+  /** A transaction gossiped by a peer: offered to the engine once, unless already known here. */
+  onGossipTransaction(tx: Transfer): void {
+    const id = transferIdHex(tx);
+    if (this.gossipSeen.has(id) || this.store.txStatus(id) !== undefined) return;
+    this.rememberGossip(id);
+    this.runtime.offer(tx);
+  }
+
+  private rememberGossip(id: string): void {
+    this.gossipSeen.add(id);
+    if (this.gossipSeen.size > MAX_GOSSIP_SEEN) {
+      const oldest = this.gossipSeen.values().next().value;
+      if (oldest !== undefined) this.gossipSeen.delete(oldest);
+    }
   }
 
   private onFinalizedEntry(entry: FinalizedEntry): void {
@@ -331,8 +355,13 @@ export class ThermoNode implements ApiBackend {
     };
   }
 
-  submit(tx: Transfer): Promise<SubmitOutcome> {
-    return this.runtime.submit(tx);
+  async submit(tx: Transfer): Promise<SubmitOutcome> {
+    const outcome = await this.runtime.submit(tx);
+    if (outcome.kind === 'accepted' && this.config.net.txGossip) {
+      this.rememberGossip(outcome.txId);
+      this.network.publishTransaction(encodeTransfer(tx));
+    }
+    return outcome;
   }
 
   metrics(): string {

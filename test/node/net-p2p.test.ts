@@ -144,3 +144,27 @@ describe('libp2p transport', () => {
     expect(a.isBanned(otherHost.peerId.toString()) || other.isBanned(aHost.peerId.toString())).toBe(true);
   });
 });
+
+describe('transaction gossip', () => {
+  it('gossips transactions on their own topic; a peer sending garbage there is penalised', async () => {
+    const { devKeyPair, devAddress, encodeTransfer, signTransfer } = await import('../../src/ledger/index.js');
+    const { encodeEnvelope, ENVELOPE_TYPE } = await import('../../src/node/net/index.js');
+    const got: string[] = [];
+    const a = await start(options(0, [], { txGossip: true, chainId: 'test' }));
+    const b = await start(options(1, [], { txGossip: true, chainId: 'test', onTransaction: (tx) => got.push(tx.id) }));
+    const bHost = (b as unknown as { host: Host }).host;
+    await bHost.dial((a as unknown as { host: Host }).host.getMultiaddrs()[0]!);
+    await until(() => a.connectedValidators === 1);
+    const tx = signTransfer(devKeyPair(0), { chainId: 'test', to: devAddress(1), amount: 1n, nonce: 0 });
+    await until(() => {
+      a.publishTransaction(encodeTransfer(tx));
+      return got.includes(tx.id);
+    }, 15_000);
+    const aHost = (a as unknown as { host: Host }).host;
+    const garbage = encodeEnvelope(a.chainTag, ENVELOPE_TYPE.transactions, [new Uint8Array([1, 2, 3])]);
+    await until(() => {
+      void aHost.services.pubsub.publish(a.txTopic, garbage).catch(() => undefined);
+      return (b.stats.penalties['NET_UNDECODABLE'] ?? 0) > 0;
+    }, 15_000);
+  });
+});

@@ -5,6 +5,8 @@
  *    (length-prefixed frames, size-capped before allocation).
  *  - `broadcast(bytes)`: the gossipsub topic `/thermo/<chain>/<engine>/<tag>` (StrictSign, the
  *    author is the validator), or direct fan-out with `broadcast: 'direct'`.
+ *  - `publishTransaction(bytes)` (with `txGossip`): client transactions on their own topic
+ *    `/thermo/<chain>/tx/<tag>`, from any peer; receivers decode and chain-check them.
  *  - Both coalesce everything queued within one event-loop turn into one envelope per
  *    destination (envelope.ts).
  *  - Inbound: every frame or gossip message passes a size cap, a per-peer token bucket, the
@@ -25,6 +27,8 @@ import { multiaddr } from '@multiformats/multiaddr';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { decode, encode, readArray, readBytes, readString, readUint, toHex, equalBytes } from '../../core/index.js';
 import type { MessageCodec, NodeIndex } from '../../protocol/index.js';
+import { decodeTransfer } from '../../ledger/index.js';
+import type { Transfer } from '../../ledger/index.js';
 import { KeyedBuckets } from '../util/index.js';
 import type { RateLimit } from '../util/index.js';
 import { CHAIN_TAG_BYTES, ENVELOPE_TYPE, decodeEnvelope, encodeEnvelope } from './envelope.js';
@@ -71,6 +75,12 @@ export interface NetworkOptions {
   readonly broadcast: 'gossip' | 'direct';
   /** Delivers a decoded engine message from an authenticated validator. */
   readonly onMessage: (from: NodeIndex, message: unknown) => void;
+  /**
+   * Gossips client transactions on their own topic (`publishTransaction`), and hands the ones
+   * peers gossip to `onTransaction` (decoded and chain-checked; the engine still validates).
+   */
+  readonly txGossip?: boolean;
+  readonly onTransaction?: (tx: Transfer) => void;
   readonly log?: (level: 'info' | 'warn' | 'debug', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -104,6 +114,7 @@ export class Network {
   private host: Host | null = null;
   readonly chainTag: Uint8Array;
   readonly engineTopic: string;
+  readonly txTopic: string;
   readonly msgProtocol: string;
   private readonly byKey = new Map<string, NodeIndex>();
   /** Peer ids of validators seen on a connection, by index (for dialing and sending). */
@@ -111,11 +122,13 @@ export class Network {
   private readonly outStreams = new Map<string, Promise<Stream | null>>();
   private readonly pendingSends = new Map<NodeIndex, Uint8Array[]>();
   private pendingBroadcast: Uint8Array[] = [];
+  private pendingTxs: Uint8Array[] = [];
   private flushScheduled = false;
   private readonly scores: PeerScores;
   private readonly buckets: KeyedBuckets;
   private readonly verified = new Set<string>();
   private readonly decodedGossip = new WeakMap<Message, unknown[]>();
+  private readonly decodedTxGossip = new WeakMap<Message, Transfer[]>();
   private readonly bootstrapAddrs: Multiaddr[];
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -137,6 +150,7 @@ export class Network {
     this.chainTag = o.genesisHash.subarray(0, CHAIN_TAG_BYTES);
     const tagHex = toHex(this.chainTag);
     this.engineTopic = `/thermo/${o.chainId}/${o.engine}/${tagHex}`;
+    this.txTopic = `/thermo/${o.chainId}/tx/${tagHex}`;
     this.msgProtocol = `/thermo/${o.chainId}/${o.engine}/msg/1`;
     o.validators.forEach((v, i) => this.byKey.set(toHex(v), i));
     this.scores = new PeerScores({ banThreshold: o.banThreshold, banMs: o.banMs, halfLifeMs: 60_000, maxPeers: Math.max(256, o.maxPeers * 8) });
@@ -160,7 +174,7 @@ export class Network {
       bootstrap: this.o.bootstrap,
       maxPeers: this.o.maxPeers,
       maxMessageBytes: this.o.maxFrameBytes,
-      topics: [this.engineTopic],
+      topics: this.o.txGossip === true ? [this.engineTopic, this.txTopic] : [this.engineTopic],
       denied: (peer) => this.scores.isBanned(peer.toString(), Date.now()),
     });
     this.host = host;
@@ -174,6 +188,10 @@ export class Network {
     pubsub.topicValidators.set(this.engineTopic, (peer, msg) => this.validateGossip(peer, msg));
     pubsub.addEventListener('message', (evt) => this.onGossip(evt.detail));
     pubsub.subscribe(this.engineTopic);
+    if (this.o.txGossip === true) {
+      pubsub.topicValidators.set(this.txTopic, (peer, msg) => this.validateTxGossip(peer, msg));
+      pubsub.subscribe(this.txTopic);
+    }
     this.reconnectTimer = setInterval(() => this.reconnect(), RECONNECT_MS);
     this.reconnectTimer.unref();
   }
@@ -267,6 +285,13 @@ export class Network {
     this.scheduleFlush();
   }
 
+  /** Gossips an accepted client transaction (its signed encoding) on the transaction topic. */
+  publishTransaction(bytes: Uint8Array): void {
+    if (this.o.txGossip !== true) return;
+    this.pendingTxs.push(bytes);
+    this.scheduleFlush();
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -305,6 +330,16 @@ export class Network {
     this.pendingSends.clear();
     for (const [to, items] of sends) {
       for (const batch of this.batches(items)) this.sendFrame(to, encodeEnvelope(this.chainTag, ENVELOPE_TYPE.engine, batch), batch.length);
+    }
+    const txs = this.pendingTxs;
+    this.pendingTxs = [];
+    for (const batch of this.batches(txs)) {
+      const env = encodeEnvelope(this.chainTag, ENVELOPE_TYPE.transactions, batch);
+      this.stats.framesOut++;
+      this.stats.bytesOut += env.length;
+      this.host.services.pubsub.publish(this.txTopic, env).catch(() => {
+        this.stats.droppedOut += batch.length;
+      });
     }
     const bc = this.pendingBroadcast;
     this.pendingBroadcast = [];
@@ -503,8 +538,43 @@ export class Network {
     return TopicValidatorResult.Accept;
   }
 
+  /** Transactions gossiped by any peer (validators or not): decoded and chain-checked here. */
+  private validateTxGossip(propagator: PeerId, msg: Message): TopicValidatorResult {
+    if (msg.type !== 'signed') return TopicValidatorResult.Reject;
+    this.stats.framesIn++;
+    this.stats.bytesIn += msg.data.length;
+    if (!this.buckets.take(`t:${propagator.toString()}`, Date.now())) {
+      this.stats.rateLimited++;
+      this.penalizePeer(propagator, 'NET_RATE_LIMITED', PENALTY.rateLimited);
+      return TopicValidatorResult.Ignore;
+    }
+    const txs: Transfer[] = [];
+    try {
+      const env = decodeEnvelope(msg.data, this.chainTag);
+      if (env.type !== ENVELOPE_TYPE.transactions) throw new NetError({ code: 'NET_BAD_ENVELOPE', reason: 'not transactions' });
+      for (const it of env.items) {
+        const tx = decodeTransfer(it);
+        if (tx.chainId !== this.o.chainId) throw new NetError({ code: 'NET_WRONG_CHAIN' });
+        txs.push(tx);
+      }
+    } catch (err) {
+      const code = err instanceof NetError ? err.code : 'NET_UNDECODABLE';
+      this.penalizePeer(msg.from, code, code === 'NET_WRONG_CHAIN' ? PENALTY.wrongChain : PENALTY.undecodable);
+      return TopicValidatorResult.Reject;
+    }
+    this.decodedTxGossip.set(msg, txs);
+    return TopicValidatorResult.Accept;
+  }
+
   private onGossip(msg: Message): void {
-    if (msg.type !== 'signed' || msg.topic !== this.engineTopic) return;
+    if (msg.type !== 'signed') return;
+    if (msg.topic === this.txTopic) {
+      const txs = this.decodedTxGossip.get(msg);
+      this.decodedTxGossip.delete(msg);
+      if (txs !== undefined && this.o.onTransaction !== undefined) for (const tx of txs) this.o.onTransaction(tx);
+      return;
+    }
+    if (msg.topic !== this.engineTopic) return;
     const from = this.indexOf(msg.from);
     if (from === undefined || from === this.selfIndex()) return;
     let decoded = this.decodedGossip.get(msg);

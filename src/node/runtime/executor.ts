@@ -220,6 +220,17 @@ export class Runtime {
     return wait;
   }
 
+  /**
+   * A transaction that reached this node without a client waiting here (gossiped by a peer):
+   * the engine handles it like a submission; nobody is answered. False when the queue is full.
+   */
+  offer(tx: Transfer): boolean {
+    if (this.stopped || this.queue.queuedTransactions >= this.queue.limits.maxTransactions) return false;
+    this.queue.push({ kind: 'transaction', tx, txId: transferIdHex(tx) });
+    this.schedule();
+    return true;
+  }
+
   private enqueue(input: QueuedInput): void {
     if (this.stopped) return;
     this.queue.push(input);
