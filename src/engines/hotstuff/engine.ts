@@ -37,7 +37,7 @@ import {
   transferIdHex,
 } from '../../ledger/index.js';
 import type { Block, BlockHeader, ChainRules, LedgerState, Transfer } from '../../ledger/index.js';
-import { FinalizedLog, VoteSet, batchViolation, buildBatch, quorumSize } from '../../protocol/index.js';
+import { FinalizedLog, VoteSet, batchViolation, buildBatch, maxFaulty, quorumSize } from '../../protocol/index.js';
 import type { BatchLimits, Effect, Engine, EngineContext, EngineInput, EngineStatus, NodeIndex } from '../../protocol/index.js';
 import { BlockStore } from './block-store.js';
 import type { HsNode } from './block-store.js';
@@ -105,6 +105,9 @@ export class HotStuffEngine implements Engine<HsMessage> {
   private proposedView = 0;
   /** This replica's latest vote, re-sent with its new-view messages (not durable). */
   private lastVote: VoteRef | null = null;
+  /** A block replicas voted for that this (next) leader lacks, and until when to wait for it. */
+  private awaitBlock = '';
+  private awaitUntil = 0;
   /** View for which a propose timer is armed (0: none). */
   private proposeArmedFor = 0;
   private readonly archive = new Map<number, Block>();
@@ -613,28 +616,38 @@ export class HotStuffEngine implements Engine<HsMessage> {
   }
 
   private onNewView(from: NodeIndex, view: number, qc: QuorumCert, vote: VoteRef | null, now: number, out: Out[]): void {
-    if (this.leader(view) !== this.ctx.self) throw new HotStuffError({ code: 'HOTSTUFF_NOT_NEXT_LEADER', view: view - 1, self: this.ctx.self });
     const limit = this.pacemaker.viewLimit(Math.max(this.highQC.view, qc.view));
     if (view > limit) throw new HotStuffError({ code: 'HOTSTUFF_VIEW_TOO_FAR', view, limit });
     if (qc.view >= view) throw new HotStuffError({ code: 'HOTSTUFF_BAD_QC', reason: 'new-view QC must be older than the view' });
     if (vote !== null && vote.view >= view) throw new HotStuffError({ code: 'HOTSTUFF_MALFORMED', reason: 'new-view vote must be older than the view' });
+    const isLeader = this.leader(view) === this.ctx.self;
+    // Only the leader of `view` uses the forwarded vote: only it pays for checking it.
+    const useVote = isLeader && vote !== null && vote.view > this.highQC.view && view >= this.pacemaker.view;
     out.push({ kind: 'cost', op: 'sig-verify', count: this.qcs.check(qc) });
-    if (vote !== null) {
+    if (useVote) {
       out.push({ kind: 'cost', op: 'sig-verify', count: 1 });
       if (!verifyVote(this.ctx.validators[from]!, this.ctx.chainId, vote.view, vote.hash, vote.signature)) {
         throw new HotStuffError({ code: 'HOTSTUFF_BAD_SIGNATURE', view: vote.view, voter: from });
       }
     }
-    if (view < this.pacemaker.view) {
-      this.processQC(qc, now, out);
-      return;
-    }
     if (!this.store.has(qc.hashHex)) this.requestSync(from, now, out, false);
     this.processQC(qc, now, out);
-    // The forwarded vote may complete a QC its addressee (a silent leader) never formed.
-    if (vote !== null && vote.view > this.highQC.view) this.countVote(from, vote.view, vote.hash, vote.signature, now, out);
+    if (view < this.pacemaker.view) return;
+    if (useVote) {
+      if (!this.store.has(toHex(vote.hash))) {
+        // Votes for a block we lack: fetch it before proposing, or we would propose at a
+        // height these replicas already voted at (they would refuse it).
+        this.awaitBlock = toHex(vote.hash);
+        this.awaitUntil = now + this.ctx.params.retransmitMs;
+        this.requestSync(from, now, out, true);
+      }
+      // The forwarded vote may complete a QC its addressee (a silent leader) never formed.
+      this.countVote(from, vote.view, vote.hash, vote.signature, now, out);
+    }
     const count = this.pacemaker.recordNewView(view, from, qc);
-    if (count >= this.quorum) this.pacemaker.advance(view, false, now, out);
+    if (isLeader && count >= this.quorum) this.pacemaker.advance(view, false, now, out);
+    const join = this.pacemaker.noteAnnounced(from, view, maxFaulty(this.n));
+    if (join > this.pacemaker.view) this.enterByTimeout(join, now, out);
     this.maybePropose(now, out);
   }
 
@@ -642,16 +655,25 @@ export class HotStuffEngine implements Engine<HsMessage> {
 
   private onViewTimeout(now: number, out: Out[]): void {
     const view = this.pacemaker.onTimeout(now, out);
+    this.announce(view, now, out);
+  }
+
+  /** Joins `view` as if our own timer had fired (the f + 1 rule). */
+  private enterByTimeout(view: number, now: number, out: Out[]): void {
+    this.pacemaker.advance(view, false, now, out);
+    this.announce(view, now, out);
+  }
+
+  /** Broadcasts NEW-VIEW(view, highQC, last vote) and counts our own for the leader of `view`. */
+  private announce(view: number, now: number, out: Out[]): void {
     out.push({ kind: 'metric', name: 'view', value: view }, { kind: 'metric', name: 'view-timeouts', value: this.pacemaker.backoff });
     this.persistSafety(false, out);
-    const leader = this.leader(view);
-    if (leader === this.ctx.self) {
+    out.push({ kind: 'broadcast', message: { t: 'new-view', view, qc: this.highQC, vote: this.lastVote } });
+    if (this.leader(view) === this.ctx.self) {
       const v = this.lastVote;
       if (v !== null && v.view > this.highQC.view) this.countVote(this.ctx.self, v.view, v.hash, v.signature, now, out);
       this.pacemaker.recordNewView(view, this.ctx.self, this.highQC);
       this.maybePropose(now, out);
-    } else {
-      out.push({ kind: 'send', to: leader, message: { t: 'new-view', view, qc: this.highQC, vote: this.lastVote } });
     }
   }
 
@@ -666,6 +688,16 @@ export class HotStuffEngine implements Engine<HsMessage> {
     return this.highQC.view === view - 1 || this.failed.has(view - 1) || this.pacemaker.newViewCount(view) >= this.quorum;
   }
 
+  /** True while a block some replicas voted for is being fetched (bounded by awaitUntil). */
+  private awaiting(now: number): boolean {
+    if (this.awaitBlock === '') return false;
+    if (this.store.has(this.awaitBlock) || this.archiveIndex.has(this.awaitBlock) || now >= this.awaitUntil) {
+      this.awaitBlock = '';
+      return false;
+    }
+    return true;
+  }
+
   private maybePropose(now: number, out: Out[]): void {
     if (!this.canPropose()) return;
     const view = this.pacemaker.view;
@@ -675,7 +707,8 @@ export class HotStuffEngine implements Engine<HsMessage> {
     const interval = this.ctx.params.batchIntervalMs;
     // Pace blocks: at least batchIntervalMs after the parent's timestamp, never more than
     // batchIntervalMs from now (a skewed clock must not stall the view).
-    const at = Math.min(now + interval, Math.max(now, leaf.block.header.timestamp + interval));
+    let at = Math.min(now + interval, Math.max(now, leaf.block.header.timestamp + interval));
+    if (this.awaiting(now)) at = Math.max(at, this.awaitUntil);
     this.proposeArmedFor = view;
     if (at <= now) this.propose(now, out);
     else out.push({ kind: 'set-timer', timer: PROPOSE_TIMER, at });
@@ -693,6 +726,10 @@ export class HotStuffEngine implements Engine<HsMessage> {
   private propose(now: number, out: Out[]): void {
     this.proposeArmedFor = 0;
     if (!this.canPropose()) return;
+    if (this.awaiting(now)) {
+      this.maybePropose(now, out);
+      return;
+    }
     const view = this.pacemaker.view;
     const leaf = this.store.highestDescendant(this.highQC.hashHex)!;
     if (leaf.view >= view) return;

@@ -8,8 +8,12 @@
  *  - The view timer fires after viewTimeoutMs * 2^k, where k counts consecutive views that
  *    ended by timeout (capped at maxBackoffExponent); any new QC resets k to 0. Exponential
  *    backoff is what lets correct replicas' views overlap long enough after GST.
- *  - On a timeout the replica moves to the next view and sends NEW-VIEW(v + 1, highQC) to its
- *    leader; that leader proposes once it holds n - f of them (or a QC of view v).
+ *  - On a timeout the replica moves to the next view and broadcasts NEW-VIEW(v + 1, highQC);
+ *    the leader of v + 1 proposes once it holds n - f of them (or a QC of view v). A replica
+ *    that sees f + 1 replicas in views above its own joins the highest view f + 1 of them have
+ *    reached (at least one correct replica timed out there), which re-synchronizes views that
+ *    drifted apart under different backoffs (the role of LibraBFT's timeout messages; the paper
+ *    sends NEW-VIEW to the next leader only: docs/protocols/hotstuff.md, "Deviations").
  *  - Views ahead of the replica's by more than MAX_VIEW_AHEAD (beyond what a QC proves) are
  *    refused: a Byzantine leader cannot drag correct replicas arbitrarily far ahead.
  */
@@ -28,6 +32,8 @@ export class Pacemaker {
   private consecutiveTimeouts = 0;
   /** view -> voter -> the QC its new-view carried. Bounded: views within MAX_VIEW_AHEAD. */
   private readonly newViews = new Map<number, Map<NodeIndex, QuorumCert>>();
+  /** Highest view each replica announced in a new-view (at most n entries). */
+  private readonly announced = new Map<NodeIndex, number>();
 
   constructor(
     private readonly n: number,
@@ -100,5 +106,12 @@ export class Pacemaker {
 
   newViewCount(view: number): number {
     return this.newViews.get(view)?.size ?? 0;
+  }
+
+  /** Notes that `from` announced `view`; returns the view to join (0: none) by the f + 1 rule. */
+  noteAnnounced(from: NodeIndex, view: number, f: number): number {
+    if (view > (this.announced.get(from) ?? 0)) this.announced.set(from, view);
+    const above = [...this.announced.values()].filter((v) => v > this.currentView).sort((a, b) => b - a);
+    return above.length >= f + 1 ? above[f]! : 0;
   }
 }
