@@ -135,15 +135,15 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
         ns: [4, 8, 16, 32, 64, 100, 200],
         // The baselines verify every signature for real in the simulator: measured here, one
         // 5-second PBFT run takes about 50 s of wall time at n = 32 and 80 s at n = 64, HotStuff
-        // about 30 s at n = 64 and 85 s at n = 100. At this size they stop at n = 16 (PBFT) and
-        // n = 32 (HotStuff), and claim B1 extrapolates PBFT to n = 100 along its fitted growth;
-        // --size full runs every engine to n = 200.
-        maxN: { pbft: 16, hotstuff: 32, negentropy: 32 },
+        // about 30 s at n = 32, 85 s at n = 100. At this size both stop at n = 16, and claim B1
+        // extrapolates PBFT to n = 100 along its fitted growth; --size full runs every engine to
+        // n = 200.
+        maxN: { pbft: 16, hotstuff: 16, negentropy: 32 },
         tps: 20,
-        durationS: 3,
+        durationS: 2.5,
         drainS: 2,
       },
-      load: { engines: WITHOUT_COHERENCE, n: 16, loads: [50, 200, 800, 1600], durationS: 3, drainS: 1.5 },
+      load: { engines: WITHOUT_COHERENCE, n: 16, loads: [100, 400, 1600], durationS: 2.5, drainS: 1.5 },
       error: { n: 15, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
       bandwidthClaim: { engines: WITHOUT_COHERENCE, ns: [16], maxN: {}, tps: 100, durationS: 3, drainS: 2 },
       sybil: { n: 15, ttParams, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
