@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { engineLookup, lineChart, median, medianInterval, planFor, powerFit, runClaims } from '../../src/bench/index.js';
+import { engineLookup, lineChart, median, medianInterval, planFor, powerFit, runClaims, runClaimsParallel } from '../../src/bench/index.js';
 import type { ClaimsPlan } from '../../src/bench/index.js';
 
 const VERDICTS = ['holds', 'does not hold', 'not measurable'];
@@ -105,22 +105,29 @@ describe('thermo bench claims --size smoke', () => {
 });
 
 describe('determinism', () => {
+  const smoke = planFor('smoke');
+  const tiny: ClaimsPlan = {
+    ...smoke,
+    scale: { ...smoke.scale, engines: ['thermotruth'], ns: [4] },
+    load: { ...smoke.load, engines: [], loads: [] },
+    error: { ...smoke.error, fractions: [0.34], adversaries: ['in-range-drag'], rules: ['boltzmann'] },
+    bandwidthClaim: { ...smoke.bandwidthClaim, engines: [] },
+    sybil: { ...smoke.sybil, adversaries: [] },
+    safety: { ...smoke.safety, engines: [] },
+  };
+
   it('the same plan and seeds give the same numbers', () => {
-    const smoke = planFor('smoke');
-    const tiny: ClaimsPlan = {
-      ...smoke,
-      scale: { ...smoke.scale, engines: ['thermotruth'], ns: [4] },
-      load: { ...smoke.load, engines: [], loads: [] },
-      error: { ...smoke.error, fractions: [0.34], adversaries: ['in-range-drag'], rules: ['boltzmann'] },
-      bandwidthClaim: { ...smoke.bandwidthClaim, engines: [] },
-      sybil: { ...smoke.sybil, adversaries: [] },
-      safety: { ...smoke.safety, engines: [] },
-    };
     const a = runClaims(tiny, { lookup: engineLookup });
     const b = runClaims(tiny, { lookup: engineLookup });
     expect(JSON.stringify(b.points)).toBe(JSON.stringify(a.points));
     expect(a.points.length).toBe(2);
   });
+
+  it('on two worker threads the numbers are the same as in one thread', async () => {
+    const a = runClaims(tiny, { lookup: engineLookup });
+    const b = await runClaimsParallel(tiny, 2);
+    expect(JSON.stringify(b.points)).toBe(JSON.stringify(a.points));
+  }, 60_000);
 });
 
 describe('statistics', () => {
