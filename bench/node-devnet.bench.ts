@@ -134,7 +134,7 @@ async function loadRun(engine: string): Promise<Record<string, unknown>> {
 async function restartRun(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(os.tmpdir(), 'thermo-bench-sync-'));
   // Empty blocks as fast as the quorum allows: the gap is built in blocks, not transfers.
-  const layout = await createDevnetLayout({ dir, nodes: NODES, engine: 'reference', devAccounts: 8, params: { blockIntervalMs: 1, retransmitMs: 500 } });
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine: 'reference', devAccounts: 8, params: { blockIntervalMs: 1, retransmitMs: 500, keepFinalBlocks: 64 } });
   const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
   const cleanup = (): void => sup.killAllNow();
   process.once('exit', cleanup);

@@ -11,7 +11,9 @@ export type NodeErrorType =
   /** The configured key is not in the genesis validator set. */
   | { code: 'NODE_NOT_A_VALIDATOR'; publicKey: string }
   | { code: 'NODE_UNKNOWN_ENGINE'; engine: string; known: string }
-  | { code: 'NODE_ENGINE_MISMATCH'; genesis: string; config: string };
+  | { code: 'NODE_ENGINE_MISMATCH'; genesis: string; config: string }
+  /** A listen address (libp2p or HTTP) could not be bound: in use, not local, not permitted. */
+  | { code: 'NODE_LISTEN_FAILED'; what: 'p2p' | 'api'; address: string; reason: string };
 
 export type NodeErrorCode = NodeErrorType['code'];
 

@@ -209,7 +209,12 @@ export class ThermoNode implements ApiBackend {
       });
       node = new ThermoNode(config, genesis, key, self, store, engine, runtime, network, metrics, log);
       holder.node = node;
-      await network.start();
+      try {
+        await network.start();
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new NodeError({ code: 'NODE_LISTEN_FAILED', what: 'p2p', address: config.listen.join(' '), reason }, `cannot listen for peers on ${config.listen.join(' ')}: ${reason}`);
+      }
       phase('network');
       await node.listen();
       phase('api');
@@ -234,14 +239,19 @@ export class ThermoNode implements ApiBackend {
       onServerError: (err) => this.log.error({ err: err.message }, 'api error'),
     });
     this.api = api;
-    const address = await api.app.listen({ host: this.config.api.host, port: this.config.api.port });
-    this.apiUrlValue = address;
+    const where = `${this.config.api.host}:${this.config.api.port}`;
+    try {
+      this.apiUrlValue = await api.app.listen({ host: this.config.api.host, port: this.config.api.port });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new NodeError({ code: 'NODE_LISTEN_FAILED', what: 'api', address: where, reason }, `cannot serve the API on ${where}: ${reason}`);
+    }
   }
 
   /** An authenticated peer message: answered from the store where the engine cannot, then delivered. */
   onPeerMessage(from: number, message: unknown): void {
     if (this.recordServer !== undefined) {
-      const answers = this.recordServer.answer(message, this.runtime.durableView().status.height, (key) => this.store.record(key));
+      const answers = this.recordServer.answer(message, this.runtime.durableView().status.height, (key) => this.store.record(key), this.genesis.params);
       for (const a of answers) this.network.send(from, this.genesis.definition.codec.encode(a));
     }
     this.runtime.deliver(from, message);

@@ -55,7 +55,7 @@ import type { ReferenceParams } from './params.js';
 export const LEADER: NodeIndex = 0;
 /** Heights ahead of the finalized one for which votes and proposals are kept. */
 export const LOOKAHEAD = 64;
-/** Finalized blocks kept in memory to answer sync requests. */
+/** Default number of finalized blocks kept in memory to answer sync requests (params.keepFinalBlocks). */
 export const KEEP_FINAL_BLOCKS = 1024;
 /** Forwarded transfers retransmitted per retransmission tick, at most. */
 export const MAX_REFORWARD = 256;
@@ -467,7 +467,7 @@ export class ReferenceEngine implements Engine<RefMessage> {
 
   private keepFinal(h: number, block: Block, cert: readonly CertVote[]): void {
     this.finalBlocks.set(h, { block, cert });
-    this.finalBlocks.delete(h - KEEP_FINAL_BLOCKS);
+    this.finalBlocks.delete(h - this.ctx.params.keepFinalBlocks);
   }
 
   // ---- leader --------------------------------------------------------------------------------

@@ -10,6 +10,12 @@ export interface ReferenceParams {
   readonly blockReward: number;
   /** Period of retransmissions (own vote, open proposal, forwarded txs) and catch-up requests. */
   readonly retransmitMs: number;
+  /**
+   * Finalized blocks kept in memory to answer catch-up requests. A runtime that serves older
+   * blocks from its durable records (the real node: sync-server.ts) can keep far fewer: full
+   * blocks are most of a busy validator's memory.
+   */
+  readonly keepFinalBlocks: number;
 }
 
 export const DEFAULT_REFERENCE_PARAMS: ReferenceParams = Object.freeze({
@@ -17,6 +23,7 @@ export const DEFAULT_REFERENCE_PARAMS: ReferenceParams = Object.freeze({
   maxTxsPerBlock: 500,
   blockReward: 1,
   retransmitMs: 1000,
+  keepFinalBlocks: 1024,
 });
 
 function field(raw: Record<string, unknown>, name: keyof ReferenceParams, min: number, max: number): number {
@@ -39,5 +46,6 @@ export function parseReferenceParams(raw: unknown): ReferenceParams {
     maxTxsPerBlock: field(r, 'maxTxsPerBlock', 0, 10_000),
     blockReward: field(r, 'blockReward', 0, 1_000_000),
     retransmitMs: field(r, 'retransmitMs', 10, 3_600_000),
+    keepFinalBlocks: field(r, 'keepFinalBlocks', 1, 1_000_000),
   });
 }

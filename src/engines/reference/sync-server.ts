@@ -1,7 +1,7 @@
 /**
  * Catch-up answers from durable records, for a runtime that keeps them (the real node).
  *
- * The engine answers `sync-request` from memory, but keeps only the last KEEP_FINAL_BLOCKS
+ * The engine answers `sync-request` from memory, but keeps only the last `keepFinalBlocks`
  * finalized blocks there; a validator further behind (a node restarted after a long outage)
  * would never catch up. Its durable `block/<h>` records hold every finalized block with its
  * quorum certificate, which is exactly a `sync-block` answer. This pure function builds those
@@ -17,12 +17,12 @@ import { MAX_SYNC_BLOCKS, decodeFinalRecord } from './messages.js';
 export type RecordReader = (key: string) => Uint8Array | undefined;
 
 /**
- * The `sync-block` answers to `message` that the engine (at finalized height `engineHeight`)
- * no longer holds in memory; empty for any other message.
+ * The `sync-block` answers to `message` that the engine (at finalized height `engineHeight`,
+ * keeping its last `keepFinalBlocks` blocks in memory) cannot give; empty for any other message.
  */
-export function answerFromRecords(message: RefMessage, engineHeight: number, read: RecordReader): RefMessage[] {
+export function answerFromRecords(message: RefMessage, engineHeight: number, read: RecordReader, keepFinalBlocks = KEEP_FINAL_BLOCKS): RefMessage[] {
   if (message.t !== 'sync-request') return [];
-  const oldestInMemory = engineHeight - KEEP_FINAL_BLOCKS + 1;
+  const oldestInMemory = engineHeight - keepFinalBlocks + 1;
   const out: RefMessage[] = [];
   const last = Math.min(engineHeight, message.fromHeight + MAX_SYNC_BLOCKS - 1, oldestInMemory - 1);
   for (let h = message.fromHeight; h <= last; h++) {

@@ -7,17 +7,22 @@
  * verifies them like any other message (certificates, parents), so this adds no trust.
  */
 import { answerFromRecords } from '../../engines/reference/index.js';
-import type { RefMessage } from '../../engines/reference/index.js';
+import type { ReferenceParams, RefMessage } from '../../engines/reference/index.js';
 
 export type RecordReader = (key: string) => Uint8Array | undefined;
 
 export interface RecordSyncServer {
-  /** Answers to `message` built from durable records; empty when the engine answers itself. */
-  answer(message: unknown, engineHeight: number, read: RecordReader): readonly unknown[];
+  /**
+   * Answers to `message` built from durable records; empty when the engine answers itself.
+   * `params` are the engine's parsed genesis parameters.
+   */
+  answer(message: unknown, engineHeight: number, read: RecordReader, params: unknown): readonly unknown[];
 }
 
-// Sound cast: the node only passes messages decoded by the same engine's codec.
-const reference: RecordSyncServer = { answer: (m, h, read) => answerFromRecords(m as RefMessage, h, read) };
+// Sound casts: the node only passes messages decoded by, and params parsed by, the same engine.
+const reference: RecordSyncServer = {
+  answer: (m, h, read, params) => answerFromRecords(m as RefMessage, h, read, (params as ReferenceParams).keepFinalBlocks),
+};
 
 const SERVERS: ReadonlyMap<string, RecordSyncServer> = new Map([
   ['reference', reference],
