@@ -39,6 +39,11 @@ async function metric(client: NodeClient, name: string): Promise<number> {
   return line === undefined ? NaN : Number(line.slice(name.length + 1));
 }
 
+/** Anonymous resident memory (heap, buffers; without the file-backed lmdb map), Linux only. */
+async function anonRss(client: NodeClient): Promise<number> {
+  return metric(client, 'process_resident_memory_split_bytes{kind="anonymous"}');
+}
+
 async function cpuSeconds(clients: readonly NodeClient[]): Promise<number> {
   const v = await Promise.all(clients.map((c) => metric(c, 'process_cpu_seconds_total').catch(() => NaN)));
   return v.reduce((a, b) => a + b, 0);
@@ -65,9 +70,13 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
   });
   await gen.start();
   let peakRss = 0;
+  let peakAnon = 0;
   const sampler = setInterval(() => {
     void Promise.all(sup.clients.map((c) => metric(c, 'process_resident_memory_bytes').catch(() => 0))).then((v) => {
       peakRss = Math.max(peakRss, ...v);
+    });
+    void Promise.all(sup.clients.map((c) => anonRss(c).catch(() => 0))).then((v) => {
+      peakAnon = Math.max(peakAnon, ...v.filter((x) => Number.isFinite(x)));
     });
   }, 1000);
   try {
@@ -95,6 +104,8 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
       final_acked: report.finalAcked,
       rejected: report.rejected,
       peak_rss_mb_per_node: Math.round(peakRss / 1e5) / 10,
+      // RSS without the file-backed lmdb map (page cache that grows with the store).
+      peak_anon_rss_mb_per_node: Math.round(peakAnon / 1e5) / 10,
       cpu_ms_per_final_tx: perTx(cpu, finalInWindow),
       cpu_ms_per_final_tx_nodes: perTx(nodeCpu1 - nodeCpu0, finalInWindow),
       cpu_ms_per_final_tx_loadgen: perTx(ownCpu1 - ownCpu0, finalInWindow),

@@ -72,6 +72,7 @@ export const ConfigSchema = Type.Object(
         {
           pipeline: Type.Optional(Type.Boolean()),
           maxQueuedMessages: Type.Optional(Type.Integer({ minimum: 1 })),
+          maxQueuedMessageBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
           maxQueuedTransactions: Type.Optional(Type.Integer({ minimum: 1 })),
           maxPendingSubmissions: Type.Optional(Type.Integer({ minimum: 1 })),
           ackTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),

@@ -177,7 +177,7 @@ export class ThermoNode implements ApiBackend {
         banThreshold: config.net.banThreshold,
         banMs: config.net.banMs,
         broadcast: config.net.broadcast,
-        onMessage: (from, message) => holder.node?.onPeerMessage(from, message),
+        onMessage: (from, message, bytes) => holder.node?.onPeerMessage(from, message, bytes),
         txGossip: config.net.txGossip,
         onTransaction: (tx) => holder.node?.onGossipTransaction(tx),
         log: (level, msg, fields) => log[level](fields ?? {}, msg),
@@ -249,12 +249,12 @@ export class ThermoNode implements ApiBackend {
   }
 
   /** An authenticated peer message: answered from the store where the engine cannot, then delivered. */
-  onPeerMessage(from: number, message: unknown): void {
+  onPeerMessage(from: number, message: unknown, bytes: number): void {
     if (this.recordServer !== undefined) {
       const answers = this.recordServer.answer(message, this.runtime.durableView().status.height, (key) => this.store.record(key), this.genesis.params);
       for (const a of answers) this.network.send(from, this.genesis.definition.codec.encode(a));
     }
-    this.runtime.deliver(from, message);
+    this.runtime.deliver(from, message, bytes);
   }
 
   /** Ids of gossiped transactions already handed to the engine (bounded; oldest forgotten). */

@@ -191,6 +191,20 @@ describe('runtime executor', () => {
     expect(rt.stats.droppedMessages).toBe(1);
   });
 
+  it('drops peer messages past the byte bound (N bytes queued, N+1 dropped)', () => {
+    const { rt } = setup({ limits: { maxQueuedMessageBytes: 100 } });
+    expect(rt.deliver(1, 'a', 60)).toBe(true);
+    expect(rt.deliver(1, 'b', 40)).toBe(true); // exactly N bytes
+    expect(rt.deliver(1, 'c', 1)).toBe(false); // N + 1
+    expect(rt.queuedMessageBytes).toBe(100);
+  });
+
+  it('takes one message larger than the byte budget when nothing else waits', () => {
+    const { rt } = setup({ limits: { maxQueuedMessageBytes: 100 } });
+    expect(rt.deliver(1, 'huge', 500)).toBe(true);
+    expect(rt.deliver(1, 'more', 1)).toBe(false);
+  });
+
   it('refuses submissions past the pending-ack bound', async () => {
     const { rt } = setup({ limits: { maxPendingSubmissions: 2 } });
     void rt.submit(tx(0));

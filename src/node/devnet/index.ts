@@ -7,6 +7,6 @@
  */
 export { createDevnetLayout, DEFAULT_DEV_ACCOUNTS, DEVNET_PARAMS } from './layout.js';
 export type { DevnetLayout, DevnetLayoutOptions, DevnetNodeLayout } from './layout.js';
-export { DevnetSupervisor, tsxCommand } from './supervisor.js';
+export { DevnetSupervisor, tsxCommand, NODE_PROCESS_FLAGS, NODE_PROCESS_ENV } from './supervisor.js';
 export type { NodeCommand, SupervisorOptions } from './supervisor.js';
 export { freePort, freePorts } from './ports.js';

@@ -18,6 +18,8 @@ import type { DevnetLayout, DevnetNodeLayout } from './layout.js';
 export interface NodeCommand {
   readonly command: string;
   readonly args: readonly string[];
+  /** Extra environment for this child (merged over the supervisor's). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface SupervisorOptions {
@@ -63,7 +65,7 @@ export class DevnetSupervisor {
     if (this.children.has(index)) return;
     const n = this.o.layout.nodes[index]!;
     const cmd = this.o.nodeCommand(n.configPath);
-    const proc = spawn(cmd.command, [...cmd.args], { stdio: ['ignore', 'pipe', 'pipe'], env: this.o.env ?? process.env });
+    const proc = spawn(cmd.command, [...cmd.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...(this.o.env ?? process.env), ...cmd.env } });
     const out = createWriteStream(join(n.dir, 'stdout.log'), { flags: 'a' });
     const err = createWriteStream(join(n.dir, 'stderr.log'), { flags: 'a' });
     proc.stdout?.pipe(out);
@@ -171,7 +173,16 @@ export class DevnetSupervisor {
   }
 }
 
-/** `node --import tsx <script> ...args`: how a TypeScript entry runs as a child process. */
+/**
+ * Node flags and environment for a node process, chosen by measurement (docs/NODE.md): a
+ * bounded old space makes V8 collect instead of growing the heap (a busy node's live heap is
+ * ~70-90 MB, its garbage is not), smaller semi-spaces trim the young generation, and two
+ * malloc arenas stop glibc from keeping one arena per thread.
+ */
+export const NODE_PROCESS_FLAGS: readonly string[] = Object.freeze(['--max-old-space-size=256', '--max-semi-space-size=4']);
+export const NODE_PROCESS_ENV: Readonly<Record<string, string>> = Object.freeze({ MALLOC_ARENA_MAX: '2' });
+
+/** `node <flags> --import tsx <script> ...args`: how a TypeScript entry runs as a child process. */
 export function tsxCommand(script: string, args: readonly string[], tsxLoaderUrl: string): NodeCommand {
-  return { command: process.execPath, args: ['--import', tsxLoaderUrl, script, ...args] };
+  return { command: process.execPath, args: [...NODE_PROCESS_FLAGS, '--import', tsxLoaderUrl, script, ...args], env: NODE_PROCESS_ENV };
 }

@@ -3,6 +3,7 @@
  * scrape time (so the hot paths only bump plain numbers), plus the latency histograms the
  * runtime observes directly.
  */
+import { readFileSync } from 'node:fs';
 import type { EngineStatus } from '../../protocol/index.js';
 import type { NetStats } from '../net/index.js';
 import type { RuntimeStats } from '../runtime/index.js';
@@ -14,6 +15,7 @@ export interface MetricSources {
   readonly runtime: () => {
     readonly stats: RuntimeStats;
     readonly queueLength: number;
+    readonly queuedMessageBytes: number;
     readonly pendingSubmissions: number;
     readonly inFlightBatches: number;
     readonly gauges: ReadonlyMap<string, number>;
@@ -28,6 +30,18 @@ export interface NodeMetrics {
   readonly commitSeconds: Histogram;
   readonly ackSeconds: Histogram;
   readonly httpRequests: Counter;
+}
+
+/** RssAnon and RssFile from /proc/self/status (Linux), or null elsewhere. */
+function residentSplit(): { anonymous: number; file: number } | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+  return { anonymous: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
 }
 
 function record(o: Readonly<Record<string, number>>, label: string): Sample[] {
@@ -53,6 +67,7 @@ export function createNodeMetrics(src: MetricSources): NodeMetrics {
   r.callback('counter', 'thermo_messages_dropped_total', 'Peer messages dropped because the input queue was full', () => [{ value: src.runtime().stats.droppedMessages }]);
   r.callback('counter', 'thermo_store_batches_total', 'Atomic store batches written', () => [{ value: src.runtime().stats.batches }]);
   r.callback('gauge', 'thermo_queue_length', 'Inputs waiting for the engine', () => [{ value: src.runtime().queueLength }]);
+  r.callback('gauge', 'thermo_queue_message_bytes', 'Encoded bytes of the peer messages waiting for the engine', () => [{ value: src.runtime().queuedMessageBytes }]);
   r.callback('gauge', 'thermo_pending_submissions', 'Client submissions waiting for their acknowledgement', () => [{ value: src.runtime().pendingSubmissions }]);
   r.callback('gauge', 'thermo_store_batches_in_flight', 'Store batches written but not yet durable', () => [{ value: src.runtime().inFlightBatches }]);
   r.callback('gauge', 'thermo_peers', 'Connected peers', () => [{ value: src.net()?.peers ?? 0 }]);
@@ -76,7 +91,13 @@ export function createNodeMetrics(src: MetricSources): NodeMetrics {
   });
   r.callback('gauge', 'thermo_sse_clients', 'Connected server-sent-event clients', () => [{ value: src.sseClients() }]);
   r.callback('gauge', 'process_resident_memory_bytes', 'Resident set size', () => [{ value: process.memoryUsage.rss() }]);
+  r.callback('gauge', 'process_resident_memory_split_bytes', 'Resident memory by kind on Linux: anonymous (heap, buffers) and file (code, the lmdb map)', () => {
+    const split = residentSplit();
+    return split === null ? [] : [{ labels: { kind: 'anonymous' }, value: split.anonymous }, { labels: { kind: 'file' }, value: split.file }];
+  });
   r.callback('gauge', 'nodejs_heap_used_bytes', 'V8 heap in use', () => [{ value: process.memoryUsage().heapUsed }]);
+  r.callback('gauge', 'nodejs_heap_total_bytes', 'V8 heap committed', () => [{ value: process.memoryUsage().heapTotal }]);
+  r.callback('gauge', 'nodejs_array_buffers_bytes', 'Memory of ArrayBuffers and Buffers', () => [{ value: process.memoryUsage().arrayBuffers }]);
   r.callback('gauge', 'nodejs_external_bytes', 'Memory of C++ objects bound to JS (buffers, lmdb)', () => [{ value: process.memoryUsage().external }]);
   r.callback('counter', 'process_cpu_seconds_total', 'User and system CPU time of this process', () => {
     const u = process.cpuUsage();

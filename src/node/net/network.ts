@@ -73,8 +73,8 @@ export interface NetworkOptions {
   readonly banThreshold: number;
   readonly banMs: number;
   readonly broadcast: 'gossip' | 'direct';
-  /** Delivers a decoded engine message from an authenticated validator. */
-  readonly onMessage: (from: NodeIndex, message: unknown) => void;
+  /** Delivers a decoded engine message from an authenticated validator (`bytes`: its encoded size). */
+  readonly onMessage: (from: NodeIndex, message: unknown, bytes: number) => void;
   /**
    * Gossips client transactions on their own topic (`publishTransaction`), and hands the ones
    * peers gossip to `onTransaction` (decoded and chain-checked; the engine still validates).
@@ -106,6 +106,11 @@ export interface PeerInfo {
   readonly verified: boolean;
 }
 
+interface Decoded {
+  readonly message: unknown;
+  readonly bytes: number;
+}
+
 function bytesOf(data: Uint8Array | { subarray(): Uint8Array }): Uint8Array {
   return data instanceof Uint8Array ? data : data.subarray();
 }
@@ -127,7 +132,7 @@ export class Network {
   private readonly scores: PeerScores;
   private readonly buckets: KeyedBuckets;
   private readonly verified = new Set<string>();
-  private readonly decodedGossip = new WeakMap<Message, unknown[]>();
+  private readonly decodedGossip = new WeakMap<Message, Decoded[]>();
   private readonly decodedTxGossip = new WeakMap<Message, Transfer[]>();
   private readonly bootstrapAddrs: Multiaddr[];
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -468,11 +473,11 @@ export class Network {
   }
 
   /** Decodes every item first: a batch with one bad message is refused whole. */
-  private decodeItems(items: readonly Uint8Array[]): unknown[] | NetError {
-    const out: unknown[] = [];
+  private decodeItems(items: readonly Uint8Array[]): Decoded[] | NetError {
+    const out: Decoded[] = [];
     for (const it of items) {
       try {
-        out.push(this.o.codec.decode(it));
+        out.push({ message: this.o.codec.decode(it), bytes: it.length });
       } catch (err) {
         return new NetError({ code: 'NET_UNDECODABLE', reason: err instanceof Error ? err.message : String(err) });
       }
@@ -488,7 +493,7 @@ export class Network {
       return;
     }
     this.stats.messagesIn += decoded.length;
-    for (const m of decoded) this.o.onMessage(from, m);
+    for (const d of decoded) this.o.onMessage(from, d.message, d.bytes);
   }
 
   private rememberValidator(index: NodeIndex, peer: PeerId): void {
@@ -591,7 +596,7 @@ export class Network {
     }
     this.decodedGossip.delete(msg);
     this.stats.messagesIn += decoded.length;
-    for (const m of decoded) this.o.onMessage(from, m);
+    for (const d of decoded) this.o.onMessage(from, d.message, d.bytes);
   }
 
   private selfIndex(): NodeIndex | undefined {

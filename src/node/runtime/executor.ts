@@ -39,6 +39,8 @@ import { DEFAULT_MAX_TIMERS, TimerTable } from './timers.js';
 
 export interface RuntimeLimits {
   readonly maxQueuedMessages: number;
+  /** Encoded bytes of queued peer messages. */
+  readonly maxQueuedMessageBytes: number;
   readonly maxQueuedTransactions: number;
   /** Client submissions waiting for an answer at once. */
   readonly maxPendingSubmissions: number;
@@ -50,6 +52,7 @@ export interface RuntimeLimits {
 
 export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = Object.freeze({
   maxQueuedMessages: DEFAULT_QUEUE_LIMITS.maxMessages,
+  maxQueuedMessageBytes: DEFAULT_QUEUE_LIMITS.maxMessageBytes,
   maxQueuedTransactions: DEFAULT_QUEUE_LIMITS.maxTransactions,
   maxPendingSubmissions: 20_000,
   ackTimeoutMs: 15_000,
@@ -171,7 +174,11 @@ export class Runtime {
     this.jobs = options.jobs;
     this.limits = { ...DEFAULT_RUNTIME_LIMITS, ...options.limits };
     this.pipeline = options.pipeline ?? true;
-    this.queue = new InputQueue({ maxMessages: this.limits.maxQueuedMessages, maxTransactions: this.limits.maxQueuedTransactions });
+    this.queue = new InputQueue({
+      maxMessages: this.limits.maxQueuedMessages,
+      maxMessageBytes: this.limits.maxQueuedMessageBytes,
+      maxTransactions: this.limits.maxQueuedTransactions,
+    });
     this.timers = new TimerTable(this.clock, (timer, generation, at) => this.enqueue({ kind: 'timer', timer, generation, at }), this.limits.maxTimers);
     this.acks = new AckTable(this.limits.maxPendingSubmissions, this.limits.ackTimeoutMs);
     this.observeCommit = options.observeCommit;
@@ -189,10 +196,13 @@ export class Runtime {
     this.enqueue({ kind: 'start' });
   }
 
-  /** A decoded message from an authenticated validator. False when dropped (queue full). */
-  deliver(from: NodeIndex, message: unknown): boolean {
+  /**
+   * A decoded message from an authenticated validator, `bytes` its encoded size. False when
+   * dropped (the queue is at its count or byte bound).
+   */
+  deliver(from: NodeIndex, message: unknown, bytes = 0): boolean {
     if (this.stopped) return false;
-    if (!this.queue.push({ kind: 'message', from, message })) {
+    if (!this.queue.push({ kind: 'message', from, message, bytes })) {
       this.stats.droppedMessages++;
       return false;
     }
@@ -481,6 +491,10 @@ export class Runtime {
 
   get queueLength(): number {
     return this.queue.length;
+  }
+
+  get queuedMessageBytes(): number {
+    return this.queue.queuedMessageBytes;
   }
 
   get pendingSubmissions(): number {
