@@ -109,6 +109,11 @@ export class Dag {
     return this.byTx.get(txId) ?? [];
   }
 
+  /** Every held vertex (genesis included), in insertion order. */
+  all(): CheckedVertex[] {
+    return [...this.nodes.values()].map((n) => n.v);
+  }
+
   tips(): readonly string[] {
     return [...this.tipSet];
   }

@@ -150,6 +150,8 @@ export class NegentropyEngine implements Engine<NegMessage> {
   private pollsDone = 0;
   private pollsFailed = 0;
   private pollsTimedOut = 0;
+  /** Conflict sets decided while holding two or more candidates (real double spends). */
+  private contestedDecided = 0;
   private lastMetricsAt = Number.NEGATIVE_INFINITY;
   /** The node's temperature (the design's T): annealed by every poll's mean answer entropy. */
   private temperature: number;
@@ -248,6 +250,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
         pollsFailed: this.pollsFailed,
         pollsTimedOut: this.pollsTimedOut,
         pollsOutstanding: this.polls.outstanding,
+        contestedDecided: this.contestedDecided,
       }),
     });
   }
@@ -271,6 +274,11 @@ export class NegentropyEngine implements Engine<NegMessage> {
       if (sb !== undefined) out.push(sb);
     }
     return out;
+  }
+
+  /** The vertices this node holds (for measurements: what a node without super-blocks would sync). */
+  vertices(): readonly Block[] {
+    return this.dag.all().map((v) => v.block);
   }
 
   /** A snapshot of the newest finalized state (what a syncing node downloads). */
