@@ -62,6 +62,8 @@ export const MAX_PENDING_PROPOSALS = 64;
 export const MAX_REGOSSIP = 256;
 /** QCs for unknown blocks kept until the block arrives. */
 export const MAX_PENDING_QCS = 16;
+/** Tolerance when comparing the time a timer fired with the time it was set for. */
+export const TIMER_SLACK_MS = 0.5;
 
 type Out = Effect<HsMessage>;
 type Input = EngineInput<HsMessage>;
@@ -691,7 +693,9 @@ export class HotStuffEngine implements Engine<HsMessage> {
   /** True while a block some replicas voted for is being fetched (bounded by awaitUntil). */
   private awaiting(now: number): boolean {
     if (this.awaitBlock === '') return false;
-    if (this.store.has(this.awaitBlock) || this.archiveIndex.has(this.awaitBlock) || now >= this.awaitUntil) {
+    // Slack: a timer set for awaitUntil may fire a hair earlier after the runtime's skew
+    // conversion; without it the propose timer would re-arm at the same instant forever.
+    if (this.store.has(this.awaitBlock) || this.archiveIndex.has(this.awaitBlock) || now + TIMER_SLACK_MS >= this.awaitUntil) {
       this.awaitBlock = '';
       return false;
     }

@@ -75,6 +75,8 @@ export const MAX_FUTURE_MESSAGES = 1024;
 export const MAX_WANTED = 256;
 /** Locally acknowledged transfers re-gossiped per retransmission tick, at most. */
 export const MAX_REGOSSIP = 256;
+/** Tolerance when comparing the time a timer fired with the time it was set for. */
+export const TIMER_SLACK_MS = 0.5;
 
 type Out = Effect<PbftMessage>;
 type Input = EngineInput<PbftMessage>;
@@ -141,6 +143,9 @@ export class PbftEngine implements Engine<PbftMessage> {
   private aheadSeq = 0;
   private aheadPeer = -1;
   private lastSyncAt = Number.NEGATIVE_INFINITY;
+  /** Executed height when the current run of sync requests began, and requests sent since. */
+  private syncFrom = -1;
+  private syncTries = 0;
   private lastProgressAt = 0;
   private lastVcSentAt = Number.NEGATIVE_INFINITY;
   private lastNvRequestAt = Number.NEGATIVE_INFINITY;
@@ -427,7 +432,12 @@ export class PbftEngine implements Engine<PbftMessage> {
    * normal status. Older views are dropped; newer ones are kept for when we get there.
    */
   private inView(from: NodeIndex, view: number, m: PbftMessage, now: number, out: Out[]): boolean {
-    if (view < this.view) return false;
+    if (view < this.view) {
+      // A commit of an older view still says the sender's peers executed that far: a replica
+      // stuck alone in a view change keeps up through catch-up.
+      if (m.t === 'commit' && m.seq > this.exec.seq) this.sawAhead(from, m.seq);
+      return false;
+    }
     if (view === this.view && this.mode === 'normal') return true;
     const limit = this.view + MAX_VIEW_AHEAD;
     if (view > limit) throw new PbftError({ code: 'PBFT_VIEW_TOO_FAR', view, limit });
@@ -602,10 +612,8 @@ export class PbftEngine implements Engine<PbftMessage> {
     else {
       // f + 1 commits for a digest we did not accept: a correct replica committed a batch we
       // cannot (we were shown another one): fetch committed blocks from it.
-      if (r.votes >= this.f + 1 && inst.pp?.digestHex !== digestHex) {
-        this.sawAhead(from, seq);
-        this.requestSync(now, out, false);
-      }
+      this.sawAhead(from, seq);
+      if (r.votes >= this.f + 1 && inst.pp?.digestHex !== digestHex) this.requestSync(now, out, false);
       this.checkCommitted(inst, now, out);
     }
   }
@@ -803,7 +811,9 @@ export class PbftEngine implements Engine<PbftMessage> {
       if (this.nextSeq <= this.exec.seq) this.nextSeq = this.exec.seq + 1;
       const seq = this.nextSeq;
       if (seq > this.checkpoints.high || seq - 1 - this.exec.seq >= p.maxInFlight || this.mempool.size === 0) return;
-      if (now < this.lastProposeAt + p.batchIntervalMs) {
+      // TIMER_SLACK_MS: a timer set for local time T may fire at T - epsilon once the runtime
+      // converts through a clock skew; without slack it would re-arm at the same instant forever.
+      if (now + TIMER_SLACK_MS < this.lastProposeAt + p.batchIntervalMs) {
         if (!this.batchArmed) {
           this.batchArmed = true;
           out.push({ kind: 'set-timer', timer: BATCH_TIMER, at: this.lastProposeAt + p.batchIntervalMs });
@@ -1106,11 +1116,23 @@ export class PbftEngine implements Engine<PbftMessage> {
     this.maybePropose(now, out);
   }
 
+  /**
+   * Asks a peer for committed blocks. The peer that showed us the highest sequence number is
+   * asked first; while repeated requests bring nothing, the next replicas in turn are asked,
+   * so a Byzantine peer that advertises progress and never answers cannot stall us.
+   */
   private requestSync(now: number, out: Out[], force: boolean): void {
-    if (this.aheadPeer < 0 || this.aheadPeer === this.ctx.self) return;
+    if (this.aheadPeer < 0) return;
     if (!force && now - this.lastSyncAt < this.ctx.params.retransmitMs) return;
+    if (this.exec.seq !== this.syncFrom) {
+      this.syncFrom = this.exec.seq;
+      this.syncTries = 0;
+    }
+    let peer = (this.aheadPeer + this.syncTries) % this.n;
+    if (peer === this.ctx.self) peer = (peer + 1) % this.n;
+    this.syncTries++;
     this.lastSyncAt = now;
-    out.push({ kind: 'send', to: this.aheadPeer, message: { t: 'sync-request', fromSeq: this.exec.seq + 1 } });
+    out.push({ kind: 'send', to: peer, message: { t: 'sync-request', fromSeq: this.exec.seq + 1 } });
   }
 
   private onSyncRequest(from: NodeIndex, fromSeq: number, out: Out[]): void {
@@ -1162,9 +1184,9 @@ export class PbftEngine implements Engine<PbftMessage> {
       this.gossip(p, now, out);
       k++;
     }
-    // Behind the others (out-of-window messages, checkpoints, commits we cannot match): catch
-    // up from a peer, whatever our view status.
-    if (this.aheadSeq > this.exec.seq) this.requestSync(now, out, false);
+    // Stalled while peers are ahead (commits, checkpoints, out-of-window messages): catch up
+    // from a peer, whatever our view status.
+    if (this.aheadSeq > this.exec.seq && now - this.lastProgressAt >= period) this.requestSync(now, out, false);
     if (this.mode === 'view-change') {
       if (now - this.lastVcSentAt >= period) {
         const own = this.vcs.get(this.view)?.get(this.ctx.self);
