@@ -319,6 +319,10 @@ export class PbftEngine implements Engine<PbftMessage> {
       this.sendViewChange(now, out);
       out.push({ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: now + this.timeoutMs() });
     } else {
+      // Batches accepted before a crash: announce our PREPARE again (same digest, so safe).
+      if (this.primary(this.view) !== this.ctx.self) {
+        for (const inst of this.instances.values()) if (inst.pp !== null && inst.view === this.view && inst.seq > this.exec.seq) this.sendPrepare(inst, out);
+      }
       this.refreshRequestTimer(now, out, true);
       this.maybePropose(now, out);
     }
@@ -598,13 +602,13 @@ export class PbftEngine implements Engine<PbftMessage> {
     if (seq > this.checkpoints.high) this.sawAhead(from, seq);
     if (!this.checkWindow(seq)) return;
     if (m.t === 'commit' && seq <= this.exec.seq) return;
-    const inst = this.instance(view, seq);
-    const set = m.t === 'prepare' ? inst.prepares : inst.commits;
     const digestHex = toHex(digest);
     out.push({ kind: 'cost', op: 'sig-verify', count: 1 });
     if (!verifyVote(this.ctx.validators[from]!, m.t, this.ctx.chainId, view, seq, digest, signature)) {
       throw new PbftError({ code: 'PBFT_BAD_SIGNATURE', what: m.t, from });
     }
+    const inst = this.instance(view, seq);
+    const set = m.t === 'prepare' ? inst.prepares : inst.commits;
     const r = set.add(from, digestHex, signature);
     if (r.kind === 'equivocation') throw new PbftError({ code: 'PBFT_EQUIVOCATION', what: m.t, view, seq, from });
     if (r.kind === 'duplicate') return;

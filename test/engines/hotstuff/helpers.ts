@@ -110,9 +110,11 @@ export class Net {
     const out = this.engines[node]!.handle(input);
     this.log[node]!.push(...out);
     for (const e of out) {
-      if (e.kind === 'send') this.queue.push({ from: node, to: e.to, message: e.message });
-      else if (e.kind === 'broadcast') for (let k = 0; k < this.n; k++) if (k !== node) this.queue.push({ from: node, to: k, message: e.message });
-      else if (e.kind === 'persist') {
+      if (e.kind === 'send') {
+        this.queue.push({ from: node, to: e.to, message: e.message });
+      } else if (e.kind === 'broadcast') {
+        for (let k = 0; k < this.n; k++) if (k !== node) this.queue.push({ from: node, to: k, message: e.message });
+      } else if (e.kind === 'persist') {
         if (e.value === null) this.records[node]!.delete(e.key);
         else this.records[node]!.set(e.key, e.value);
       }
