@@ -31,7 +31,8 @@ import {
   stateFromSnapshot,
   verifyHeaderSignature,
 } from '../src/engines/negentropy/index.js';
-import type { NegentropyParams } from '../src/engines/negentropy/index.js';
+import type { NegMessage, NegentropyParams } from '../src/engines/negentropy/index.js';
+import { KEY_BYTES } from '../src/engines/negentropy/messages.js';
 import { binomialTail, decisionFailureBound, splitShare, worstWeightShare } from '../src/engines/negentropy/safety.js';
 import { SIM_CHAIN_ID, simGenesis, validatorKeyPair } from '../src/sim/index.js';
 import { machineInfo } from './machine.js';
@@ -52,19 +53,34 @@ function emit(experiment: string, config: unknown, results: unknown): void {
 interface Run {
   readonly result: SimResult;
   readonly engines: Map<number, NegentropyEngine>;
+  /** Query messages delivered and the (slot, peer) entries they carried. */
+  readonly queries: { messages: number; keys: number };
 }
 
 function run(input: Omit<ScenarioInput, 'engine'>): Run {
   const engines = new Map<number, NegentropyEngine>();
+  const queries = { messages: 0, keys: 0 };
+  const codec = {
+    encode: negentropyDefinition.codec.encode,
+    decode: (bytes: Uint8Array): NegMessage => {
+      const m = negentropyDefinition.codec.decode(bytes);
+      if (m.t === 'query') {
+        queries.messages++;
+        queries.keys += m.keys.length / KEY_BYTES;
+      }
+      return m;
+    },
+  };
   const definition = eraseDefinition({
     ...negentropyDefinition,
+    codec,
     create: (ctx: EngineContext<NegentropyParams>) => {
       const e = new NegentropyEngine(ctx);
       engines.set(ctx.self, e);
       return e;
     },
   });
-  return { result: runScenario({ ...input, engine: 'negentropy' }, { resolve: () => definition }), engines };
+  return { result: runScenario({ ...input, engine: 'negentropy' }, { resolve: () => definition }), engines, queries };
 }
 
 function pct(sorted: readonly number[], p: number): number | null {
@@ -154,9 +170,10 @@ function latency(nodes: number, tps: number, durationS: number, drainS: number, 
     load: { tps, accounts },
     costModel: 'measured' as const,
   };
-  const { result, engines } = run(config);
+  const { result, engines, queries } = run(config);
   const s = result.summary;
   const e0 = engines.get(0)!;
+  const honest = result.perNode.filter((x) => x.honest).length;
   emit('latency', { ...config, params: 'defaults' }, {
     finalized: s.finalized,
     submitted: s.submitted,
@@ -172,6 +189,8 @@ function latency(nodes: number, tps: number, durationS: number, drainS: number, 
     safetyViolations: s.safety_violations,
     ackedNotFinal: s.acked_not_final,
     superBlocks: e0.latestSuperBlock().index,
+    queryMessages: queries.messages,
+    queryEntriesPerTransferPerNode: s.finalized === 0 ? null : Math.round(queries.keys / (e0.latestSuperBlock().count || s.finalized) / honest),
     events: s.events,
     wallS: Math.round((performance.now() - t0) / 100) / 10,
   });

@@ -17,6 +17,7 @@ import { coherenceDefinition } from './coherence/index.js';
 import { thermotruthDefinition } from './thermotruth/index.js';
 import { pbftDefinition } from './pbft/index.js';
 import { hotstuffDefinition } from './hotstuff/index.js';
+import { negentropyDefinition } from './negentropy/index.js';
 
 export const ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<string, ErasedEngineDefinition>([
   ['reference', eraseDefinition(referenceDefinition)],
@@ -25,6 +26,7 @@ export const ENGINES: ReadonlyMap<string, ErasedEngineDefinition> = new Map<stri
   ['thermotruth', eraseDefinition(thermotruthDefinition)],
   ['pbft', eraseDefinition(pbftDefinition)],
   ['hotstuff', eraseDefinition(hotstuffDefinition)],
+  ['negentropy', eraseDefinition(negentropyDefinition)],
 ]);
 
 /** Registered names that are test fixtures (listed apart by `thermo sim --list`). */

@@ -12,6 +12,7 @@ import { statusCommand } from './status.js';
 import { mineCommand } from './mine.js';
 import { verifyCommand } from './verify.js';
 import { benchCommand } from './bench.js';
+import { proofCommand } from './proof.js';
 
 export const COMMANDS: readonly CliCommand[] = Object.freeze([
   simCommand,
@@ -23,4 +24,5 @@ export const COMMANDS: readonly CliCommand[] = Object.freeze([
   mineCommand,
   verifyCommand,
   benchCommand,
+  proofCommand,
 ]);
