@@ -3,9 +3,10 @@
  * the job, and hands the result back as a `job-done` input through `done`.
  *
  * Two implementations:
- *  - WorkerJobExecutor: each job in its own worker thread (job-worker.ts), which looks the
- *    engine up by name and calls `definition.jobs.run(job)`; `cancel` terminates the worker,
- *    so a long mining attempt stops at once. Jobs and results must survive structured clone.
+ *  - WorkerJobExecutor: persistent worker threads (job-worker.ts) that look the engine up by
+ *    name once and call `definition.jobs.run(job)` job after job; `cancel` of a running job
+ *    terminates its worker, so a long attempt stops at once. Jobs and results must survive
+ *    structured clone.
  *  - InlineJobExecutor: calls `run` on the main thread after a macrotask (tests, tiny jobs).
  * A specialised executor (src/node/mining, owned by the coherence engine) can be plugged in
  * through NodeOptions.jobExecutor; this file only fixes the interface.
@@ -126,31 +127,106 @@ function workerBootstrap(): string {
   return `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(import.meta.url)}))`;
 }
 
-export class WorkerJobExecutor extends BoundedExecutor {
+interface Slot {
+  readonly worker: Worker;
+  job: { readonly jobId: string; readonly done: (r: unknown) => void; readonly fail: (e: Error) => void } | null;
+}
+
+interface Queued {
+  readonly jobId: string;
+  readonly job: unknown;
+  readonly done: (r: unknown) => void;
+  readonly fail: (e: Error) => void;
+}
+
+/**
+ * Persistent worker threads (at most `maxJobs`), started on first use: loading the engine code
+ * in a fresh thread costs far more than most jobs, so a worker runs job after job. A cancelled
+ * running job terminates its worker (the work stops at once); a new one starts when needed.
+ * Idle workers do not keep the process alive.
+ */
+export class WorkerJobExecutor implements JobExecutor {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Queued[] = [];
+  private stopped = false;
+
   constructor(
     private readonly engine: string,
-    maxJobs = DEFAULT_MAX_JOBS,
-  ) {
-    super(maxJobs);
+    private readonly maxJobs = DEFAULT_MAX_JOBS,
+  ) {}
+
+  get running(): number {
+    return this.slots.filter((s) => s.job !== null).length;
   }
 
-  protected launch(_jobId: string, job: unknown, done: (r: unknown) => void, fail: (e: Error) => void): () => void {
-    const worker = new Worker(workerBootstrap(), { eval: true, workerData: { engine: this.engine, job } });
-    let settled = false;
-    worker.once('message', (msg: unknown) => {
-      settled = true;
-      void worker.terminate();
-      if (typeof msg === 'object' && msg !== null && 'ok' in msg && msg.ok === true && 'result' in msg) done(msg.result);
-      else fail(new Error(typeof msg === 'object' && msg !== null && 'error' in msg ? String(msg.error) : 'job failed'));
-    });
-    worker.once('error', (err) => {
-      if (settled) return;
-      settled = true;
-      fail(err);
-    });
-    return () => {
-      settled = true;
-      void worker.terminate();
-    };
+  start(jobId: string, job: unknown, done: (result: unknown) => void, fail: (err: Error) => void): void {
+    if (this.stopped) return;
+    this.cancel(jobId); // same id again: the engine replaced the job
+    this.waiting.push({ jobId, job, done, fail });
+    this.pump();
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerBootstrap(), { eval: true, workerData: { engine: this.engine } });
+    const slot: Slot = { worker, job: null };
+    worker.on('message', (msg: unknown) => this.onReply(slot, msg));
+    worker.on('error', (err) => this.onWorkerError(slot, err));
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      let slot = this.slots.find((s) => s.job === null);
+      if (slot === undefined) {
+        if (this.slots.length >= this.maxJobs) return;
+        slot = this.spawn();
+      }
+      const w = this.waiting.shift()!;
+      slot.job = { jobId: w.jobId, done: w.done, fail: w.fail };
+      slot.worker.ref(); // a running job keeps the process alive until it answers
+      slot.worker.postMessage({ jobId: w.jobId, job: w.job });
+    }
+  }
+
+  private onReply(slot: Slot, msg: unknown): void {
+    const running = slot.job;
+    if (running === null || typeof msg !== 'object' || msg === null || !('jobId' in msg) || msg.jobId !== running.jobId) return;
+    slot.job = null;
+    slot.worker.unref();
+    if ('ok' in msg && msg.ok === true && 'result' in msg) running.done(msg.result);
+    else running.fail(new Error('error' in msg ? String(msg.error) : 'job failed'));
+    this.pump();
+  }
+
+  private onWorkerError(slot: Slot, err: Error): void {
+    this.remove(slot);
+    slot.job?.fail(err);
+    this.pump();
+  }
+
+  private remove(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+  }
+
+  cancel(jobId: string): void {
+    const i = this.waiting.findIndex((w) => w.jobId === jobId);
+    if (i >= 0) this.waiting.splice(i, 1);
+    const slot = this.slots.find((s) => s.job?.jobId === jobId);
+    if (slot !== undefined) {
+      slot.job = null;
+      this.remove(slot);
+      void slot.worker.terminate();
+      this.pump();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiting.length = 0;
+    const all = this.slots.splice(0);
+    await Promise.all(all.map((s) => s.worker.terminate()));
   }
 }
