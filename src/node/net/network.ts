@@ -34,6 +34,7 @@ import type { RateLimit } from '../util/index.js';
 import { CHAIN_TAG_BYTES, ENVELOPE_TYPE, decodeEnvelope, encodeEnvelope } from './envelope.js';
 import type { Envelope, EnvelopeType } from './envelope.js';
 import { NetError } from './errors.js';
+import { FaultGate } from './fault-gate.js';
 import { FrameReader, frame } from './framing.js';
 import { createHost } from './p2p.js';
 import type { Host } from './p2p.js';
@@ -137,6 +138,8 @@ export class Network {
   private readonly bootstrapAddrs: Multiaddr[];
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Test-only fault injection (THERMO_FAULT_GATE, fault-gate.ts); null in normal runs. */
+  private readonly gate = FaultGate.fromEnv();
   readonly stats: NetStats = {
     framesIn: 0,
     framesOut: 0,
@@ -180,9 +183,10 @@ export class Network {
       maxPeers: this.o.maxPeers,
       maxMessageBytes: this.o.maxFrameBytes,
       topics: this.o.txGossip === true ? [this.engineTopic, this.txTopic] : [this.engineTopic],
-      denied: (peer) => this.scores.isBanned(peer.toString(), Date.now()),
+      denied: (peer) => this.scores.isBanned(peer.toString(), Date.now()) || this.gated(peer),
     });
     this.host = host;
+    this.gate?.start(() => host.getPeers().forEach((p) => this.gated(p) && void host.hangUp(p).catch(() => undefined)));
     await host.handle(this.msgProtocol, (stream, connection) => this.onInboundStream(stream, connection), {
       maxInboundStreams: 8,
       maxOutboundStreams: 8,
@@ -203,6 +207,7 @@ export class Network {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.gate?.stop();
     if (this.reconnectTimer !== null) clearInterval(this.reconnectTimer);
     const host = this.host;
     this.host = null;
@@ -238,6 +243,10 @@ export class Network {
 
   get connectedValidators(): number {
     return this.peers().filter((p) => p.validator !== null).length;
+  }
+
+  private gated(peer: PeerId): boolean {
+    return this.gate !== null && this.gate.blocks(peer.toString());
   }
 
   private indexOf(peer: PeerId): NodeIndex | undefined {
@@ -440,6 +449,7 @@ export class Network {
   }
 
   private onFrame(peer: PeerId, bytes: Uint8Array): void {
+    if (this.gated(peer)) return;
     this.stats.framesIn++;
     this.stats.bytesIn += bytes.length + 4;
     const env = this.openEnvelope(peer, bytes);
@@ -505,6 +515,7 @@ export class Network {
 
   private validateGossip(propagator: PeerId, msg: Message): TopicValidatorResult {
     if (msg.type !== 'signed') return TopicValidatorResult.Reject;
+    if (this.gated(propagator) || this.gated(msg.from)) return TopicValidatorResult.Ignore;
     const bytes = msg.data;
     this.stats.framesIn++;
     this.stats.bytesIn += bytes.length;
