@@ -6,7 +6,9 @@
  *   safety    for each configuration, `--seeds` runs (default 200) at n = 20 with split-world
  *             double spends: Byzantine 0 / 10 % / 20 % under the Snowball rule and under the
  *             design's literal rule (final when T < T_c), plus the control run beyond the
- *             tolerated fraction (60 %); counts runs with a safety violation
+ *             tolerated fraction (75 % split-world: the Byzantine answers alone reach alpha)
+ *             and, with `--seeds` / 4 runs each, 60 % and 70 % (where the threshold lies);
+ *             counts runs with a safety violation
  *   behaviours  20 % flip and sample-poison, `--seeds` / 4 runs each
  *   latency   finality latency p50 / p99 and throughput on the SimBlock region matrix at
  *             n = 100 (offered 100 tx/s) and, with --n1000, n = 1000 (offered --tps1000 tx/s)
@@ -15,6 +17,8 @@
  *             or from the whole DAG (every vertex, signature and transfer replayed)
  *
  * Run: npx tsx bench/negentropy.bench.ts [safety|behaviours|latency|size|all] [--seeds N] [--n1000] [--tps1000 T]
+ *      [--only TEXT]   safety / behaviours: only the configurations whose label contains TEXT
+ *                      (to split a sweep over processes)
  */
 import { performance } from 'node:perf_hooks';
 import { toHex } from '../src/core/index.js';
@@ -44,6 +48,10 @@ const flag = (name: string, fallback: number): number => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const SEEDS = flag('seeds', 200);
+const ONLY = ((): string | null => {
+  const i = args.indexOf('--only');
+  return i >= 0 ? (args[i + 1] ?? null) : null;
+})();
 const machine = machineInfo();
 
 function emit(experiment: string, config: unknown, results: unknown): void {
@@ -90,10 +98,11 @@ function pct(sorted: readonly number[], p: number): number | null {
 
 // ---- safety --------------------------------------------------------------------------------
 
-const SWEEP = { nodes: 20, durationS: 2, drainS: 2, load: { tps: 8 }, costModel: 'zero' as const };
+const SWEEP = { nodes: 20, durationS: 4, drainS: 3, load: { tps: 8 }, costModel: 'zero' as const };
 const ATTACK = { attackIntervalMs: 500, superBlockTxs: 16, superBlockMaxDelayMs: 500, superBlockAttemptMs: 1000 };
 
 function sweep(label: string, fraction: number, behaviour: string, finalRule: 'snowball' | 'temperature', seeds: number, timing: { durationS: number; drainS: number } = SWEEP): void {
+  if (ONLY !== null && !label.includes(ONLY)) return;
   const t0 = performance.now();
   let violating = 0;
   let violations = 0;
@@ -147,7 +156,11 @@ function safety(): void {
     sweep(`${finalRule} 10% split-world`, 0.1, 'split-world', finalRule, SEEDS);
     sweep(`${finalRule} 20% split-world`, 0.2, 'split-world', finalRule, SEEDS);
   }
-  sweep('control: snowball 60% split-world', 0.6, 'split-world', 'snowball', SEEDS, { durationS: 4, drainS: 1 });
+  const control = { durationS: 4, drainS: 1 };
+  sweep('control: snowball 75% split-world', 0.75, 'split-world', 'snowball', SEEDS, control);
+  const quarter = Math.max(1, Math.floor(SEEDS / 4));
+  sweep('threshold: snowball 60% split-world', 0.6, 'split-world', 'snowball', quarter, control);
+  sweep('threshold: snowball 70% split-world', 0.7, 'split-world', 'snowball', quarter, control);
 }
 
 function behaviours(): void {

@@ -105,14 +105,14 @@ export class ConflictBook {
   }
 
   /** Adds `tx` (id `id`) to its conflict set, creating the set if allowed. */
-  ingest(tx: Transfer, id: string, executedNonce: number, now: number): IngestOutcome {
+  ingest(tx: Transfer, id: string, executedNonce: number, now: number, t0: number): IngestOutcome {
     if (tx.nonce < executedNonce) return 'stale';
     const slot = txSlot(tx);
     let set = this.sets.get(slot);
     if (set === undefined) {
       if (tx.nonce > executedNonce + this.p.maxNonceAhead) return 'too-far';
       if (this.sets.size >= this.p.maxOpenSlots) return 'busy';
-      set = new ConflictSet<Transfer>(slot, slotDigest(slot), now);
+      set = new ConflictSet<Transfer>(slot, slotDigest(slot), now, t0);
       this.sets.set(slot, set);
       set.nextInBucket = this.digests.get(set.key);
       this.digests.set(set.key, set);

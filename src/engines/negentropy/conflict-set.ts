@@ -5,11 +5,20 @@
  * polls) and the Snowball counter, and applies one poll result:
  *
  *   1. P: the answers per candidate, per unknown value, and the missing ones (timeouts,
- *      "unknown"; thermo.ts answerEntropy); its entropy H(P) goes back to the engine, which
- *      anneals the node's temperature T.
+ *      "unknown"; thermo.ts answerEntropy). Its entropy H(P) anneals this slot's temperature
+ *      T_s (which starts at the node's temperature when the slot opens) and goes back to the
+ *      engine, which anneals the node's temperature with the poll's mean.
  *   2. Q <- (1 - qRate) Q + qRate P' (P' over the candidates only).
  *   3. Snowball: the poll's alpha-winner (or failure) steps the consecutive-success counter.
- *   4. Preference <- Gibbs draw from exp(-E(c)/T), E(c) = -log Q(c), with the node's PRNG.
+ *   4. Preference <- Gibbs draw from exp(-E(c)/T_s) = Q(c)^(1/T_s), E(c) = -log Q(c), with the
+ *      node's PRNG. A contested slot whose polls stay split heats up towards tMax (< 1), where
+ *      the draw is close to the voter model (probability ~ Q(c)): the preference can leave a
+ *      split that the answers keep in place (simulated annealing's escape from a local
+ *      minimum; a split-world attacker that echoes every querier's preference holds a cold
+ *      split forever). An agreed slot cools to tMin, where the draw is argmax Q. Why per slot:
+ *      DESIGN.md section 3 runs the whole loop per conflict set, P included, and a node-wide T
+ *      is dominated by the many uncontested slots (entropy 0), so it stayed cold exactly on
+ *      the contested ones.
  *   5. Decision (finalRule 'snowball'): the counter's value once it has betaC consecutive
  *      successes (and the node holds that candidate). The design's literal rule ('temperature':
  *      decide the preference once T < tCritical) is applied by the engine, because T is the
@@ -24,7 +33,7 @@ import type { NegentropyParams } from './params.js';
 import { ownDigestKey, prefixHex, words } from './slots.js';
 import { SNOWBALL_START, pollWinner, snowballFinal, snowballStep } from './snowball.js';
 import type { SnowballCounter } from './snowball.js';
-import { answerEntropy, energies, gibbsChoice, gibbsProbabilities, updateQ } from './thermo.js';
+import { anneal, answerEntropy, energies, gibbsChoice, gibbsProbabilities, updateQ } from './thermo.js';
 
 /** Answers remembered per slot for the reliability weights (the latest ones). */
 export const ANSWER_MEMORY = 64;
@@ -65,6 +74,7 @@ export class ConflictSet<V> {
   private readonly list: Candidate<V>[] = [];
   private readonly byPrefix = new Map<string, Candidate<V>>();
   private q: number[] = [];
+  private temperature: number;
   private prefId: string | null = null;
   private counter: SnowballCounter = SNOWBALL_START;
   private decidedId: string | null = null;
@@ -73,6 +83,10 @@ export class ConflictSet<V> {
   private answerId: string | null = null;
   private answerCandidate: Candidate<V> | undefined = undefined;
   polls = 0;
+  /** True once two values were seen for this slot (two candidates, or two values answered). */
+  contested = false;
+  /** Value prefixes this node asked a peer for (bounded: 2 x maxCandidates). */
+  private readonly requested = new Set<string>();
   /** Polls in flight that include this slot. */
   inFlight = 0;
   /** Wire digest of the slot, as hex, and its 48-bit map key (slots.ts digestKey). */
@@ -96,7 +110,10 @@ export class ConflictSet<V> {
     /** Wire digest of the slot (12 bytes). */
     readonly digestBytes: Uint8Array,
     readonly createdAt: number,
+    /** Initial slot temperature (the node's temperature when the slot opens). */
+    t0: number,
   ) {
+    this.temperature = t0;
     this.digest = toHex(digestBytes);
     this.key = ownDigestKey(digestBytes);
     const d = words(digestBytes, 0, 3);
@@ -115,6 +132,11 @@ export class ConflictSet<V> {
 
   get preferred(): Candidate<V> | undefined {
     return this.prefId === null ? undefined : this.byPrefix.get(prefixHex(this.prefId));
+  }
+
+  /** This slot's temperature T_s. */
+  get t(): number {
+    return this.temperature;
   }
 
   get confidence(): SnowballCounter {
@@ -166,6 +188,7 @@ export class ConflictSet<V> {
     this.list.splice(at, 0, c);
     this.q.splice(at, 0, this.list.length === 1 ? 1 : 0);
     this.byPrefix.set(prefix, c);
+    if (this.list.length >= 2) this.contested = true;
     if (this.prefId === null) this.prefId = id;
     return 'added';
   }
@@ -187,13 +210,28 @@ export class ConflictSet<V> {
     return p.finalRule !== 'snowball' || this.counter.count + this.inFlight < p.betaC;
   }
 
-  /** Applies one poll at the node's temperature `t` (steps 1-5 of the header comment). */
-  applyPoll(poll: SlotPoll, p: NegentropyParams, rng: Prng, t: number): PollOutcome {
+  /**
+   * Answered values this node does not hold and has not asked for yet (to fetch them, so
+   * its Gibbs choice can move to them). At most 2 x maxCandidates requests per slot.
+   */
+  unknownValues(votes: ReadonlyMap<string, number>, maxCandidates: number): string[] {
+    const out: string[] = [];
+    for (const prefix of votes.keys()) {
+      if (this.byPrefix.has(prefix) || this.requested.has(prefix) || this.requested.size >= 2 * maxCandidates) continue;
+      this.requested.add(prefix);
+      out.push(prefix);
+    }
+    return out;
+  }
+
+  /** Applies one poll (steps 1-5 of the header comment). */
+  applyPoll(poll: SlotPoll, p: NegentropyParams, rng: Prng): PollOutcome {
     this.polls++;
     for (let i = 0; i < poll.answerPeers.length; i++) {
       this.answerPeers.push(poll.answerPeers[i]!);
       this.answerValues.push(poll.answerValues[i]!);
     }
+    if (poll.votes.size >= 2 || this.list.length >= 2) this.contested = true;
     const excess = this.answerPeers.length - ANSWER_MEMORY;
     if (excess > 0) {
       this.answerPeers.splice(0, excess);
@@ -214,6 +252,7 @@ export class ConflictSet<V> {
       // 2. Q.
       this.q = updateQ(this.q, counts, p.qRate);
     }
+    this.temperature = anneal(this.temperature, h, p);
     // 3. Snowball.
     const winner = pollWinner(poll.votes, poll.alpha);
     this.counter = snowballStep(this.counter, winner);
@@ -221,7 +260,7 @@ export class ConflictSet<V> {
     // 4. Gibbs choice of the preference (one candidate: it has probability 1, no draw needed).
     if (this.list.length === 1) this.prefId = this.list[0]!.id;
     else if (this.list.length > 1) {
-      const pi = gibbsProbabilities(energies(this.q, p.qFloor), t);
+      const pi = gibbsProbabilities(energies(this.q, p.qFloor), this.temperature);
       this.prefId = this.list[gibbsChoice(pi, rng.nextFloat())]!.id;
     }
     // 5. Decision.

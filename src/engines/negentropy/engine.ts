@@ -54,6 +54,7 @@ import {
   buildSuperBlock,
   checkHeaderChain,
   checkSuperBlockHeader,
+  KEEP_CUTS,
   encodeSnapshot,
   executeSuperBlock,
   stateFromSnapshot,
@@ -150,10 +151,13 @@ export class NegentropyEngine implements Engine<NegMessage> {
   private pollsDone = 0;
   private pollsFailed = 0;
   private pollsTimedOut = 0;
-  /** Conflict sets decided while holding two or more candidates (real double spends). */
+  /** Conflict sets decided after two values were seen for them (real double spends). */
   private contestedDecided = 0;
   private lastMetricsAt = Number.NEGATIVE_INFINITY;
-  /** The node's temperature (the design's T): annealed by every poll's mean answer entropy. */
+  /**
+   * The node's temperature (the design's T): annealed by every poll's mean answer entropy; new
+   * slots start at it, and the literal rule compares it with T_c.
+   */
   private temperature: number;
   private started = false;
 
@@ -405,7 +409,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
 
   /** Admits a checked transfer; decides at once if the counter was only waiting for it. */
   private ingest(tx: Transfer, id: string, now: number, out: Out[]): ReturnType<ConflictBook['ingest']> {
-    const r = this.book.ingest(tx, id, this.tipState.nonceOf(tx.from), now);
+    const r = this.book.ingest(tx, id, this.tipState.nonceOf(tx.from), now, this.temperature);
     if (r === 'added') {
       const set = this.book.get(txSlot(tx))!;
       const decided = set.decideIfFinal(this.p);
@@ -608,8 +612,8 @@ export class NegentropyEngine implements Engine<NegMessage> {
   }
 
   /**
-   * Applies a completed poll: each slot steps its estimate, counter and preference at the
-   * node's temperature; then T is annealed with the poll's mean answer entropy. Under the
+   * Applies a completed poll: each slot steps its estimate, temperature, counter and
+   * preference; then the node's T is annealed with the poll's mean answer entropy. Under the
    * literal rule (finalRule 'temperature') every polled open slot is then decided on the
    * node's current preference as soon as T < tCritical: the design's "final when T < T_c".
    */
@@ -630,13 +634,12 @@ export class NegentropyEngine implements Engine<NegMessage> {
         { votes: t.votes, missing: t.missing, alpha, answerPeers: t.answerPeers, answerValues: t.answerValues },
         this.p,
         this.gibbsRng,
-        this.temperature,
       );
       hSum += r.entropy;
       hCount++;
       polled.push(set);
       if (r.winner === null) failed = true;
-      else if (set.byValuePrefix(r.winner) === undefined) this.wantValue(set, r.winner, poll.sources.get(r.winner), out);
+      for (const prefix of set.unknownValues(t.votes, this.p.maxCandidates)) this.wantValue(set, prefix, poll.sources.get(prefix), out);
       if (r.decided !== null) this.onDecided(set, now, out);
     }
     if (failed) this.pollsFailed++;
@@ -677,6 +680,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
     const id = set.decided!;
     const tx = set.get(id)!.value;
     this.book.markDecided(set, now);
+    if (set.contested) this.contestedDecided++;
     const won = prefixHex(id);
     set.forEachAnswer((peer, prefix) => this.weights.record(peer, prefix === won));
     const entryFields = { slot: set.slot, value: id, txIds: [id] };
@@ -707,13 +711,24 @@ export class NegentropyEngine implements Engine<NegMessage> {
 
   // ---- super-blocks -----------------------------------------------------------------------------
 
-  private keepHeader(sb: SuperBlock): void {
-    if (!this.headers.has(sb.index)) this.headerBytes += encodeHeader(sb.header).length + 32 * sb.ids.length;
+  /** Keeps a super-block header (bounded: maxHeaders) and its cut (only the newest KEEP_CUTS). */
+  private keepHeader(sb: SuperBlock, out?: Out[]): void {
+    const size = (x: SuperBlock): number => encodeHeader(x.header).length + 32 * x.ids.length;
+    const had = this.headers.get(sb.index);
+    if (had !== undefined) this.headerBytes -= size(had);
     this.headers.set(sb.index, sb);
+    this.headerBytes += size(sb);
     const old = this.headers.get(sb.index - this.p.maxHeaders);
     if (old !== undefined) {
       this.headers.delete(old.index);
-      this.headerBytes -= encodeHeader(old.header).length + 32 * old.ids.length;
+      this.headerBytes -= size(old);
+    }
+    const uncut = this.headers.get(sb.index - KEEP_CUTS);
+    if (uncut !== undefined && uncut.ids.length > 0 && uncut.index > 0) {
+      const bare = superBlockOf(uncut.header, []);
+      this.headers.set(uncut.index, bare);
+      this.headerBytes -= 32 * uncut.ids.length;
+      out?.push({ kind: 'persist', key: `h/${uncut.index}`, value: encodeHeaderRecord(bare.header, []), sync: false });
     }
   }
 
@@ -738,7 +753,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
     const index = c.sb.index;
     if (this.sbSet === null || this.sbSetIndex !== index) {
       const slot = sbSlot(index);
-      this.sbSet = new ConflictSet<SbCandidate>(slot, slotDigest(slot), now);
+      this.sbSet = new ConflictSet<SbCandidate>(slot, slotDigest(slot), now, this.temperature);
       this.sbSetIndex = index;
     }
     this.sbSet.add(c.sb.hash, c, this.p.maxCandidates);
@@ -829,7 +844,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
         this.toPropose.delete(id);
         if (this.mine.delete(id)) out.push({ kind: 'persist', key: `tx/${id}`, value: null, sync: false });
       }
-      this.keepHeader(sb);
+      this.keepHeader(sb, out);
       if (sb.index > this.p.maxHeaders) out.push({ kind: 'persist', key: `h/${sb.index - this.p.maxHeaders}`, value: null, sync: false });
       out.push({ kind: 'persist', key: `h/${sb.index}`, value: encodeHeaderRecord(sb.header, sb.ids), sync: false });
       this.book.rememberFinal(slotDigest(sbSlot(sb.index)), sb.hash);
@@ -1010,7 +1025,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
       } else if (key.startsWith('cs/')) {
         const { seq: s, tx } = decodeDecisionRecord(key, value);
         const id = transferIdHex(tx);
-        if (this.book.ingest(tx, id, this.tipState.nonceOf(tx.from), 0) !== 'added') continue;
+        if (this.book.ingest(tx, id, this.tipState.nonceOf(tx.from), 0, this.temperature) !== 'added') continue;
         const set = this.book.get(txSlot(tx))!;
         set.decide(id);
         this.book.markDecided(set, 0);
@@ -1022,7 +1037,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
     for (const sb of this.headers.values()) this.book.rememberFinal(slotDigest(sbSlot(sb.index)), sb.hash);
     for (const tx of txs) {
       const id = transferIdHex(tx);
-      const r = this.book.ingest(tx, id, this.tipState.nonceOf(tx.from), 0);
+      const r = this.book.ingest(tx, id, this.tipState.nonceOf(tx.from), 0, this.temperature);
       if (r === 'stale' || r === 'too-far' || r === 'busy') continue;
       const set = this.book.get(txSlot(tx));
       if (set?.decided !== null && set?.decided !== id) continue;

@@ -34,12 +34,15 @@ import { NegentropyError } from './errors.js';
 import { MAX_CUT, MAX_MESSAGE_BYTES } from './messages.js';
 import { KIND_SUPERBLOCK, consensusUint, signHeader, verifyHeaderSignature } from './vertex.js';
 
+/** Cuts (transfer ids) a node keeps, for the newest super-blocks; older headers are kept bare. */
+export const KEEP_CUTS = 64;
+
 /** A finalized super-block as a node holds it. */
 export interface SuperBlock {
   readonly index: number;
   readonly header: BlockHeader;
   readonly hash: string;
-  /** Transfer ids of its cut, in execution order. */
+  /** Transfer ids of its cut, in execution order (empty once trimmed: KEEP_CUTS). */
   readonly ids: readonly string[];
   /** Transfers executed from genesis through this super-block. */
   readonly count: number;
@@ -107,7 +110,10 @@ function bad(index: number, reason: string): NegentropyError {
 
 /**
  * Checks a header's own fields and its link to `prev`: kind, chain, height, parent hash,
- * proposer signature, cut root, executed count. Does not execute the cut.
+ * proposer signature, cut root, executed count. Does not execute the cut. An empty `ids` means
+ * the cut was omitted (nodes keep only the newest KEEP_CUTS cuts; a real cut is never empty):
+ * then only the count's monotonicity can be checked. Candidates must carry their cut
+ * (`requireCut`).
  */
 export function checkSuperBlockHeader(
   header: BlockHeader,
@@ -115,6 +121,7 @@ export function checkSuperBlockHeader(
   prev: SuperBlock,
   chainId: string,
   proposerKey: (address: string) => Uint8Array | undefined,
+  requireCut = true,
 ): SuperBlock {
   const index = header.height;
   if (consensusUint(header, 'k') !== KIND_SUPERBLOCK) throw bad(index, 'not a super-block header');
@@ -124,9 +131,14 @@ export function checkSuperBlockHeader(
   const key = proposerKey(toHex(header.proposer));
   if (key === undefined) throw bad(index, 'proposer is not a validator');
   if (!verifyHeaderSignature(header, key)) throw bad(index, 'bad signature');
-  if (ids.length === 0 || ids.length > MAX_CUT) throw bad(index, `cut of ${ids.length} transfers`);
-  if (toHex(merkleRoot(ids)) !== toHex(header.txRoot)) throw bad(index, 'cut does not match txRoot');
-  if (consensusUint(header, 'n') !== prev.count + ids.length) throw bad(index, 'wrong executed count');
+  if ((requireCut && ids.length === 0) || ids.length > MAX_CUT) throw bad(index, `cut of ${ids.length} transfers`);
+  const n = consensusUint(header, 'n');
+  if (ids.length === 0) {
+    if (n === null || n <= prev.count) throw bad(index, 'wrong executed count');
+  } else {
+    if (toHex(merkleRoot(ids)) !== toHex(header.txRoot)) throw bad(index, 'cut does not match txRoot');
+    if (n !== prev.count + ids.length) throw bad(index, 'wrong executed count');
+  }
   return superBlockOf(header, ids.map(toHex));
 }
 
@@ -142,8 +154,8 @@ export function executeSuperBlock(sb: SuperBlock, txs: readonly Transfer[], stat
 }
 
 /**
- * Checks a run of headers (with their cuts) extending `from`, as a syncing node or a light
- * client does: every link, signature, cut root and count. Returns the super-blocks.
+ * Checks a run of headers (with their cuts; an empty cut = omitted) extending `from`, as a
+ * syncing node does: every link, signature, cut root and count. Returns the super-blocks.
  */
 export function checkHeaderChain(
   from: SuperBlock,
@@ -156,7 +168,7 @@ export function checkHeaderChain(
   let prev = from;
   headers.forEach((h, i) => {
     try {
-      prev = checkSuperBlockHeader(h, cuts[i] ?? [], prev, chainId, proposerKey);
+      prev = checkSuperBlockHeader(h, cuts[i] ?? [], prev, chainId, proposerKey, false);
     } catch (err) {
       if (err instanceof NegentropyError && err.type.code === 'NEG_BAD_SUPERBLOCK') {
         throw new NegentropyError({ code: 'NEG_BAD_HEADER_CHAIN', index: h.height, reason: err.type.reason });

@@ -13,8 +13,8 @@ function poll(votes: Record<string, number>, missing = 0, alpha = 15): SlotPoll 
   return { votes: new Map(Object.entries(votes)), missing, alpha, answerPeers: [], answerValues: [] };
 }
 
-function set(): ConflictSet<string> {
-  return new ConflictSet<string>('cs:x:0', slotDigest('cs:x:0'), 0);
+function set(t0 = 0.5): ConflictSet<string> {
+  return new ConflictSet<string>('cs:x:0', slotDigest('cs:x:0'), 0, t0);
 }
 
 describe('conflict set', () => {
@@ -41,31 +41,42 @@ describe('conflict set', () => {
     const s = set();
     s.add(A, 'a', 4);
     const rng = Prng.fromSeed(1);
-    for (let i = 0; i < 19; i++) expect(s.applyPoll(poll({ [prefixHex(A)]: 15 }, 5), P, rng, 0.5).decided).toBeNull();
-    expect(s.applyPoll(poll({ [prefixHex(A)]: 14 }, 6), P, rng, 0.5).winner).toBeNull();
+    for (let i = 0; i < 19; i++) expect(s.applyPoll(poll({ [prefixHex(A)]: 15 }, 5), P, rng).decided).toBeNull();
+    expect(s.applyPoll(poll({ [prefixHex(A)]: 14 }, 6), P, rng).winner).toBeNull();
     expect(s.confidence.count).toBe(0);
-    for (let i = 0; i < 19; i++) s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng, 0.5);
+    for (let i = 0; i < 19; i++) s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng);
     expect(s.decided).toBeNull();
-    expect(s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng, 0.5).decided).toBe(A);
+    expect(s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng).decided).toBe(A);
     expect(s.decided).toBe(A);
   });
 
-  it('the Gibbs choice follows Q: a cold node adopts the sampled majority', () => {
-    const s = set();
+  it('the Gibbs choice follows Q: a cold slot adopts the sampled majority', () => {
+    const s = set(0.05);
     s.add(A, 'a', 4);
     s.add(B, 'b', 4);
     expect(s.preference).toBe(A);
     const rng = Prng.fromSeed(2);
-    for (let i = 0; i < 10; i++) s.applyPoll(poll({ [prefixHex(B)]: 18, [prefixHex(A)]: 2 }), P, rng, 0.05);
+    for (let i = 0; i < 10; i++) s.applyPoll(poll({ [prefixHex(B)]: 18, [prefixHex(A)]: 2 }), P, rng);
     expect(s.preference).toBe(B);
     expect(s.estimate[1]!).toBeGreaterThan(0.8);
+  });
+
+  it('a split slot heats up to tMax (its draw approaches the voter model, pi ~ Q); an agreed one cools to tMin', () => {
+    const split = set(0.05);
+    split.add(A, 'a', 4);
+    split.add(B, 'b', 4);
+    const rng = Prng.fromSeed(6);
+    for (let i = 0; i < 30; i++) split.applyPoll(poll({ [prefixHex(A)]: 10, [prefixHex(B)]: 10 }), P, rng);
+    expect(split.t).toBe(P.tMax);
+    for (let i = 0; i < 30; i++) split.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng);
+    expect(split.t).toBe(P.tMin);
   });
 
   it('a value the node does not hold can win polls; it is decided once it arrives (decideIfFinal)', () => {
     const s = set();
     s.add(A, 'a', 4);
     const rng = Prng.fromSeed(3);
-    for (let i = 0; i < 20; i++) s.applyPoll(poll({ [prefixHex(B)]: 20 }), P, rng, 0.5);
+    for (let i = 0; i < 20; i++) s.applyPoll(poll({ [prefixHex(B)]: 20 }), P, rng);
     expect(s.decided).toBeNull();
     expect(s.decideIfFinal(P)).toBeNull();
     s.add(B, 'b', 4);
@@ -75,17 +86,17 @@ describe('conflict set', () => {
   it('entropy counts each missing answer as its own outcome (an unreachable sample looks uncertain)', () => {
     const s = set();
     s.add(A, 'a', 4);
-    const r = s.applyPoll(poll({ [prefixHex(A)]: 3 }, 16), P, Prng.fromSeed(4), 0.5);
+    const r = s.applyPoll(poll({ [prefixHex(A)]: 3 }, 16), P, Prng.fromSeed(4));
     expect(r.entropy).toBeCloseTo(-(3 / 19) * Math.log(3 / 19) + (16 / 19) * Math.log(19), 12);
     expect(r.entropy).toBeGreaterThan(P.entropyHigh);
-    expect(s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, Prng.fromSeed(4), 0.5).entropy).toBe(0);
+    expect(s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, Prng.fromSeed(4)).entropy).toBe(0);
   });
 
   it('wantsPoll: not once betaC successes are certain with the polls in flight', () => {
     const s = set();
     s.add(A, 'a', 4);
     const rng = Prng.fromSeed(5);
-    for (let i = 0; i < 15; i++) s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng, 0.5);
+    for (let i = 0; i < 15; i++) s.applyPoll(poll({ [prefixHex(A)]: 20 }), P, rng);
     s.inFlight = 4;
     expect(s.wantsPoll(P)).toBe(true);
     s.inFlight = 5;

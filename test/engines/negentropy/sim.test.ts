@@ -38,8 +38,13 @@ describe('safety sweep (n = 20, split-world double spends)', () => {
 });
 
 describe('control runs: the checker fires', () => {
-  it('beyond the tolerated fraction: 60 % split-world breaks agreement', () => {
-    const { result } = runNegentropy({ nodes: N, seed: 1, durationS: 4, drainS: 1, load: { tps: 4 }, byzantine: { fraction: 0.6, behaviour: 'split-world' }, params: FAST });
+  // 75 %: 15 of the 19 peers every poll samples at n = 20 are Byzantine, alpha_eff = 15, so
+  // split-world's echo of each querier's own preference makes every poll succeed for it. Below
+  // that (60-65 %) the echo needs same-side honest answers in 20 polls in a row, and the
+  // per-slot annealing (conflict-set.ts) makes those preferences jitter: the bench measures
+  // how often agreement breaks at 60 % and 70 % (docs/protocols/negentropy.md, section 5).
+  it('beyond the tolerated fraction: 75 % split-world breaks agreement', () => {
+    const { result } = runNegentropy({ nodes: N, seed: 1, durationS: 4, drainS: 1, load: { tps: 4 }, byzantine: { fraction: 0.75, behaviour: 'split-world' }, params: FAST });
     expect(result.summary.violations_by_kind.agreement).toBeGreaterThan(0);
     expect(result.replay).toContain('--engine negentropy');
   });
