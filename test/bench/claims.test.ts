@@ -5,11 +5,12 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { engineLookup, lineChart, median, medianInterval, planFor, powerFit, runClaims, runClaimsParallel } from '../../src/bench/index.js';
 import type { ClaimsPlan } from '../../src/bench/index.js';
+import { listReports } from '../../src/report/index.js';
 
 const VERDICTS = ['holds', 'does not hold', 'not measurable'];
 
@@ -101,6 +102,24 @@ describe('thermo bench claims --size smoke', () => {
     for (const id of ['1a', '1b', '2', '3', '4', '5', 'B1', 'B2']) expect(md).toContain(`## Claim ${id}:`);
     expect(md).toContain('## Safety across seeds');
     expect(md).not.toMatch(/NaN|undefined/);
+  });
+
+  it('writes a self-contained index.html (verdicts, every claim, inline plots) that report listings find', () => {
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const json = JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8')) as { claims: { id: string; verdict: string }[] };
+    for (const c of json.claims) {
+      expect(html).toContain(`id="claim-${c.id.toLowerCase()}"`);
+      expect(html).toContain(`<td>${c.verdict}</td>`);
+    }
+    expect(html).toContain('id="verdict-table"');
+    expect(html).not.toContain('<?xml');
+    const svgs = readdirSync(join(dir, 'plots')).length;
+    expect(svgs).toBeGreaterThan(0);
+    expect((html.match(/<svg[\s>]/g) ?? []).length).toBeGreaterThanOrEqual(svgs);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)|NaN|undefined/);
+    const listed = listReports(join(dir, '..')).find((r) => r.name === basename(dir));
+    expect(listed?.kind).toBe('bench-claims');
+    expect(listed?.summary).toMatch(/^\d+ claims: \d+ hold/);
   });
 });
 

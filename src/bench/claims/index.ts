@@ -2,8 +2,9 @@
  * src/bench/claims: the experiments behind docs/CLAIMS.md (`thermo bench claims`).
  * Owns: the experiment plans per size (config.ts), the runner over engines, points and seeds
  * (run.ts) with per-run measurements (measure.ts), statistics (stats.ts), the verdict rules
- * (verdicts.ts), the SVG plots (svg.ts, plots.ts), the Markdown and JSON report (markdown.ts,
- * report.ts) and writing it (write.ts, the only I/O).
+ * (verdicts.ts), the SVG plots (svg.ts, plots.ts), the Markdown, HTML and JSON report
+ * (markdown.ts, html.ts over src/report's page frame, report.ts) and writing it (write.ts, the
+ * only I/O).
  * Does not own: the simulator (src/sim), the engines (src/engines), the command line (src/cli).
  */
 export { planFor, SIZES, LATENCY, BANDWIDTH, BASELINES, DESIGN_ENGINES } from './config.js';
@@ -21,6 +22,7 @@ export { lineChart, escapeXml } from './svg.js';
 export type { ChartSpec, Series, SeriesPoint } from './svg.js';
 export { plotsOf } from './plots.js';
 export { claimsMarkdown } from './markdown.js';
+export { claimsHtml, claimsManifest, CLAIMS_REPORT_KIND } from './html.js';
 export { buildReport } from './report.js';
 export type { ClaimsReport, ReportOptions } from './report.js';
 export { writeReport } from './write.js';

@@ -4,7 +4,8 @@
  *   thermo bench claims [--size smoke|default|full] [--seeds N] [--out DIR] [--docs PATH | --no-docs] [--jobs N]
  *
  * Runs every claim's experiment for every registered engine over the seeds, then writes
- * DIR/claims.json, DIR/plots/*.svg and DIR/CLAIMS.md (default DIR: reports/claims) and, for the
+ * DIR/claims.json, DIR/plots/*.svg, DIR/CLAIMS.md, DIR/index.html (the self-contained page the node
+ * serves under /reports and the dashboard lists) with DIR/report.json (default DIR: reports/claims) and, for the
  * default size, docs/CLAIMS.md (or --docs PATH). Progress and the wall time go to stderr; the
  * verdicts to stdout. Exit codes: 0 done; 2 bad flags; 1 a baseline broke safety within its
  * fault bound (the report is still written).
