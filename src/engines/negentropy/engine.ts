@@ -711,9 +711,15 @@ export class NegentropyEngine implements Engine<NegMessage> {
 
   // ---- super-blocks -----------------------------------------------------------------------------
 
-  /** Keeps a super-block header (bounded: maxHeaders) and its cut (only the newest KEEP_CUTS). */
-  private keepHeader(sb: SuperBlock, out?: Out[]): void {
+  /**
+   * Keeps a super-block header (bounded: maxHeaders) and its cut (only the newest KEEP_CUTS: a
+   * cut is 32 bytes per transfer, so keeping every cut would grow the stored size with history,
+   * which pruning exists to stop). A header already older than that is kept bare, so the result
+   * does not depend on the order a restart hands the records in.
+   */
+  private keepHeader(given: SuperBlock, out?: Out[]): void {
     const size = (x: SuperBlock): number => encodeHeader(x.header).length + 32 * x.ids.length;
+    const sb = given.index > 0 && given.ids.length > 0 && given.index <= this.tip.index - KEEP_CUTS ? superBlockOf(given.header, []) : given;
     const had = this.headers.get(sb.index);
     if (had !== undefined) this.headerBytes -= size(had);
     this.headers.set(sb.index, sb);

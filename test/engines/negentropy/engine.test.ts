@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { devAddress, devKeyPair, signTransfer, transferIdHex } from '../../../src/ledger/index.js';
+import { devAddress, devKeyPair, encodeBlock, makeBlock, makeHeader, signTransfer, transferIdHex } from '../../../src/ledger/index.js';
+import type { Block } from '../../../src/ledger/index.js';
 import type { Effect } from '../../../src/protocol/index.js';
-import { NegentropyEngine, TICK, decodeNegMessage, encodeNegMessage, negentropyDefinition } from '../../../src/engines/negentropy/index.js';
+import { NegentropyEngine, TICK, buildVertex, decodeNegMessage, encodeNegMessage, idHex, negentropyDefinition } from '../../../src/engines/negentropy/index.js';
 import type { NegMessage } from '../../../src/engines/negentropy/index.js';
 import { KEY_BYTES, getBit } from '../../../src/engines/negentropy/messages.js';
 import { slotDigest, txSlot } from '../../../src/engines/negentropy/slots.js';
-import { CHAIN, context, genesisBlock, transfer, vertex } from './helpers.js';
+import { CHAIN, context, genesis, genesisBlock, transfer, validatorKeys, vertex } from './helpers.js';
 
 type Out = Effect<NegMessage>;
 
@@ -116,6 +117,68 @@ describe('peer input', () => {
     const out = e.handle({ kind: 'message', now: 0, from: 2, message: q });
     expect(of(out, 'send')).toEqual([]);
     expect(of(out, 'penalize').map((p) => p.code)).toEqual(['NEG_REQUEST_FLOOD']);
+  });
+});
+
+describe('bad vertices from a peer: typed code, the sender penalised, accepted data intact', () => {
+  /** What a node holds: its status, every vertex it kept (encoded) and the open conflict sets' views. */
+  function held(e: NegentropyEngine, slots: readonly string[]): string {
+    const vertices = e.vertices().map((b) => Buffer.from(encodeBlock(b)).toString('hex')).sort();
+    return JSON.stringify({ status: e.status(), vertices, views: slots.map((s) => e.slotView(slotDigest(s)) ?? null) });
+  }
+
+  /** A node that already accepted a vertex from peer 2 (transfer of account 1, nonce 0). */
+  function withAccepted(over = {}): { e: NegentropyEngine; accepted: Block; slots: string[] } {
+    const e = new NegentropyEngine(context(4, 0, over));
+    e.handle({ kind: 'start', now: 0 });
+    const tx = transfer(1, 0);
+    const accepted = vertex(2, [genesisBlock()], [tx]);
+    expect(of(e.handle({ kind: 'message', now: 1, from: 2, message: { t: 'vertex', block: accepted } }), 'penalize')).toEqual([]);
+    return { e, accepted, slots: [txSlot(tx), txSlot(transfer(2, 0)), txSlot(transfer(3, 0)), txSlot(transfer(4, 0))] };
+  }
+
+  const g = (): Block => genesisBlock();
+  const cases: [string, () => Block, string, Record<string, number>?][] = [
+    ['a bad header signature', () => {
+      const good = vertex(1, [g()], [transfer(2, 0)]);
+      return makeBlock(makeHeader({ ...good.header, consensus: { ...good.header.consensus, sig: new Uint8Array(64) } }), good.txs);
+    }, 'NEG_BAD_SIGNATURE'],
+    ['more transfers than maxTxsPerVertex (N + 1)', () => vertex(1, [g()], [transfer(2, 0), transfer(3, 0), transfer(4, 0)]), 'NEG_VERTEX_TOO_LARGE', { maxTxsPerVertex: 2 }],
+    ['more bytes than maxVertexBytes (N + 1)', () => vertex(1, [g()], [transfer(2, 0), transfer(3, 0), transfer(4, 0)]), 'NEG_VERTEX_TOO_LARGE', { maxVertexBytes: encodeBlock(vertex(1, [g()], [transfer(2, 0), transfer(3, 0), transfer(4, 0)])).length - 1 }],
+    ['two transfers of one conflict set (same sender and nonce)', () => vertex(1, [g()], [transfer(2, 0, 3), transfer(2, 0, 4)]), 'NEG_CONFLICTING_TXS'],
+    // On the accepted vertex (height 1) at height 1: a cycle would need a child not above its parent.
+    ['a height a cycle would need (not above its parent)', () => buildVertex(validatorKeys(2)[1]!, { chainId: CHAIN, parents: [Buffer.from(idHex(vertex(2, [g()], [transfer(1, 0)]).header), 'hex')], height: 1, timestamp: 5, superBlock: 0, superBlockRoot: genesis().root, txs: [transfer(2, 0)] }), 'NEG_BAD_HEIGHT'],
+  ];
+
+  it.each(cases)('%s', (_what, make, code, over) => {
+    const { e, accepted, slots } = withAccepted(over ?? {});
+    const before = held(e, slots);
+    const out = e.handle({ kind: 'message', now: 2, from: 1, message: { t: 'vertex', block: make() } });
+    expect(of(out, 'penalize').map((p) => [p.peer, p.code])).toEqual([[1, code]]);
+    expect(held(e, slots)).toBe(before);
+    expect(e.vertices().some((b) => idHex(b.header) === idHex(accepted.header))).toBe(true);
+  });
+
+  it('the same vertex at the bound (N transfers, exactly maxVertexBytes) is accepted', () => {
+    const block = vertex(1, [genesisBlock()], [transfer(2, 0), transfer(3, 0)]);
+    const { e } = withAccepted({ maxTxsPerVertex: 2, maxVertexBytes: encodeBlock(block).length });
+    const out = e.handle({ kind: 'message', now: 2, from: 1, message: { t: 'vertex', block } });
+    expect(of(out, 'penalize')).toEqual([]);
+    expect(e.vertices().some((b) => idHex(b.header) === idHex(block.header))).toBe(true);
+  });
+
+  it('an orphan whose height turns out to close a cycle is refused when its parent arrives; the sender is penalised', () => {
+    const { e } = withAccepted();
+    const parent = vertex(3, [genesisBlock()], []);
+    const child = buildVertex(validatorKeys(2)[1]!, { chainId: CHAIN, parents: [Buffer.from(idHex(parent.header), 'hex')], height: 1, timestamp: 5, superBlock: 0, superBlockRoot: genesis().root, txs: [transfer(2, 0)] });
+    expect(of(e.handle({ kind: 'message', now: 2, from: 1, message: { t: 'vertex', block: child } }), 'penalize')).toEqual([]);
+    expect(e.status().telemetry['orphans']).toBe(1);
+    const out = e.handle({ kind: 'message', now: 3, from: 3, message: { t: 'vertex', block: parent } });
+    expect(of(out, 'penalize').map((p) => [p.peer, p.code])).toEqual([[1, 'NEG_BAD_HEIGHT']]);
+    expect(e.status().telemetry['orphans']).toBe(0);
+    const ids = e.vertices().map((b) => idHex(b.header));
+    expect(ids).toContain(idHex(parent.header));
+    expect(ids).not.toContain(idHex(child.header));
   });
 });
 

@@ -3,20 +3,25 @@ import { fromHex, toHex } from '../../../src/core/index.js';
 import { devAddress, encodeAccountProof, encodeHeader, makeHeader, proveAccount } from '../../../src/ledger/index.js';
 import type { BlockHeader, Transfer } from '../../../src/ledger/index.js';
 import {
+  NegentropyEngine,
   NegentropyError,
   acceptHeaderBySample,
   buildSuperBlock,
   checkHeaderChain,
+  checkSuperBlockHeader,
   encodeSnapshot,
   executeSuperBlock,
   genesisSuperBlock,
+  signHeader,
   stateFromSnapshot,
   superBlockOf,
   verifyBalance,
   verifyBundle,
 } from '../../../src/engines/negentropy/index.js';
 import type { SuperBlock } from '../../../src/engines/negentropy/index.js';
-import { CHAIN, genesis, transfer, validatorKeys } from './helpers.js';
+import { KEEP_CUTS } from '../../../src/engines/negentropy/superblock.js';
+import { encodeHeaderRecord, encodeSbRecord } from '../../../src/engines/negentropy/records.js';
+import { ACCOUNTS, CHAIN, context, genesis, transfer, validatorKeys } from './helpers.js';
 
 const keys = validatorKeys(4);
 const rules = { chainId: CHAIN, blockReward: 0n };
@@ -87,6 +92,45 @@ describe('super-blocks', () => {
     const forged = makeHeader({ ...headers[0]!, stateRoot: new Uint8Array(32) });
     expect(codeOf(() => checkHeaderChain(sbs[0]!, [forged], [cutIds[0]!], CHAIN, proposerKey))).toBe('NEG_BAD_HEADER_CHAIN');
     expect(codeOf(() => checkHeaderChain(sbs[0]!, [headers[0]!], [cutIds[1]!], CHAIN, proposerKey))).toBe('NEG_BAD_HEADER_CHAIN');
+  });
+
+  it('a sync chain may omit cuts (nodes keep KEEP_CUTS of them): the links still check, the count must still grow; a candidate must carry its cut', () => {
+    const { sbs } = chain();
+    const headers = sbs.slice(1).map((s) => s.header);
+    expect(checkHeaderChain(sbs[0]!, headers, [[], [], []], CHAIN, proposerKey).map((s) => [s.hash, s.ids.length])).toEqual(sbs.slice(1).map((s) => [s.hash, 0]));
+    // Re-signed by its own proposer with an executed count that does not grow: refused.
+    const { sig: _sig, ...rest } = headers[0]!.consensus;
+    const stuck = signHeader(keys[0]!, makeHeader({ ...headers[0]!, consensus: { ...rest, n: 0 } }));
+    expect(codeOf(() => checkHeaderChain(sbs[0]!, [stuck], [[]], CHAIN, proposerKey))).toBe('NEG_BAD_HEADER_CHAIN');
+    expect(codeOf(() => checkSuperBlockHeader(headers[0]!, [], sbs[0]!, CHAIN, proposerKey))).toBe('NEG_BAD_SUPERBLOCK');
+    expect(checkSuperBlockHeader(headers[0]!, sbs[1]!.ids.map(fromHex), sbs[0]!, CHAIN, proposerKey).hash).toBe(sbs[1]!.hash);
+  });
+
+  it('a restarted node keeps the cuts of the newest KEEP_CUTS super-blocks only (N kept, N + 1 bare), in whatever order its records come; its chain still checks', () => {
+    const count = KEEP_CUTS + 6;
+    let prev = superBlockOf(genesisSuperBlock(CHAIN, genesis()), []);
+    let state = genesis();
+    const sbs: SuperBlock[] = [prev];
+    for (let i = 0; i < count; i++) {
+      const built = buildSuperBlock(keys[i % 4]!, rules, prev, state, [transfer(i % ACCOUNTS, Math.floor(i / ACCOUNTS))], 256, 1000 * (i + 1))!;
+      prev = built.superBlock;
+      state = built.state;
+      sbs.push(prev);
+    }
+    const tip = sbs[count]!;
+    const entries: [string, Uint8Array][] = sbs.slice(1).map((sb) => [`h/${sb.index}`, encodeHeaderRecord(sb.header, sb.ids)]);
+    const sbRecord: [string, Uint8Array] = ['sb', encodeSbRecord({ logLength: 0, header: tip.header, ids: tip.ids, snapshot: encodeSnapshot(state) })];
+    for (const order of [[sbRecord, ...entries], [sbRecord, ...[...entries].reverse()], [...entries, sbRecord]]) {
+      const e = new NegentropyEngine(context(4, 0, {}, new Map(order)));
+      const kept = e.superBlocks(0);
+      expect(kept.map((sb) => sb.index)).toEqual(sbs.map((sb) => sb.index));
+      // Newest KEEP_CUTS (indexes tip - KEEP_CUTS + 1 .. tip) keep their cut; the one before is bare.
+      expect(kept.filter((sb) => sb.ids.length > 0).map((sb) => sb.index)).toEqual(sbs.slice(count - KEEP_CUTS + 1).map((sb) => sb.index));
+      expect(kept[count - KEEP_CUTS]!.ids).toEqual([]);
+      expect(toHex(e.finalizedState().root)).toBe(toHex(state.root));
+      const checked = checkHeaderChain(sbs[0]!, kept.slice(1).map((sb) => sb.header), kept.slice(1).map((sb) => sb.ids.map(fromHex)), CHAIN, proposerKey);
+      expect(checked.at(-1)!.hash).toBe(tip.hash);
+    }
   });
 
   it('a snapshot rebuilds exactly the header root; a tampered one is refused', () => {
