@@ -219,21 +219,29 @@ export class NodeStore {
   /** Writes one batch atomically; resolves once it is on disk. */
   write(batch: StoreBatch): Promise<void> {
     if (this.closed) return Promise.reject(new StoreError({ code: 'STORE_CLOSED' }));
-    const p = this.env.transaction(() => {
-      for (const r of batch.records) {
-        if (r.value === null) void this.dbs.records.remove(r.key);
-        else this.put('records', r.key, r.value);
-      }
+    // Everything is encoded and sealed BEFORE the transaction: lmdb-js commits the puts a
+    // callback made even when the callback throws afterwards (the promise rejects, the partial
+    // batch is on disk), so nothing in the callback may throw (test/reliability/store-crash.test.ts).
+    const puts: [DbName, string | number, Uint8Array | null][] = [];
+    try {
+      for (const r of batch.records) puts.push(['records', r.key, r.value === null ? null : seal('records', r.key, r.value)]);
       for (const e of batch.finalized) {
-        this.put('final', e.seq, encodeEntry(e));
-        if (e.height !== undefined) this.put('heights', e.height, u53(e.seq));
-        this.put('values', e.value, u53(e.seq));
-        for (const id of e.txIds) this.put('txs', id, encodeTx({ status: 'final', seq: e.seq }));
+        puts.push(['final', e.seq, seal('final', e.seq, encodeEntry(e))]);
+        if (e.height !== undefined) puts.push(['heights', e.height, seal('heights', e.height, u53(e.seq))]);
+        puts.push(['values', e.value, seal('values', e.value, u53(e.seq))]);
+        const final = encodeTx({ status: 'final', seq: e.seq });
+        for (const id of e.txIds) puts.push(['txs', id, seal('txs', id, final)]);
       }
-      for (const id of batch.accepted) {
+    } catch (err) {
+      return Promise.reject(new StoreError({ code: 'STORE_IO', path: this.path, reason: `unencodable batch: ${err instanceof Error ? err.message : String(err)}` }));
+    }
+    const accepted = encodeTx({ status: 'accepted' });
+    const acceptedPuts = batch.accepted.map((id) => [id, seal('txs', id, accepted)] as const);
+    const p = this.env.transaction(() => {
+      for (const [db, key, value] of puts) void (value === null ? this.dbs[db].remove(key) : this.dbs[db].put(key, value));
+      for (const [id, value] of acceptedPuts) {
         // Never downgrade a final transaction back to accepted (a client retry after finality).
-        const prior = this.dbs.txs.getBinary(id);
-        if (prior === undefined) this.put('txs', id, encodeTx({ status: 'accepted' }));
+        if (this.dbs.txs.getBinary(id) === undefined) void this.dbs.txs.put(id, value);
       }
     });
     for (const e of batch.finalized) if (e.seq > this.lastSeq) this.lastSeq = e.seq;
