@@ -24,6 +24,8 @@ export interface TamperContext {
   readonly atMs: number;
   /** The tamper hook's own seeded stream. */
   readonly rng: Prng;
+  /** Sends one more copy to the same recipient after this one (floods); same codec path. */
+  readonly also: (message: unknown) => void;
 }
 
 /** Returns the message to send to `to` (the same, a replacement) or null to drop it. */

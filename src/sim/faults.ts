@@ -11,7 +11,8 @@
  *  - partitions: from `atMs` until `healAtMs` (null: never heals) the nodes are split into
  *    `groups` (nodes not listed form one more group together); a copy whose endpoints are in
  *    different groups is dropped, whether it is sent during the partition or was in flight
- *    when it started. Partitions must not overlap in time.
+ *    when it started. Partitions must not overlap in time. `oneWay` makes one asymmetric: only
+ *    copies sent from the first group to the others are dropped.
  *  - crashes: node `node` stops at `atMs` (engine state, inbox, timers, jobs and unsynced writes
  *    are lost; messages to it are dropped) and, unless `restartAtMs` is null, comes back at
  *    `restartAtMs` with a fresh engine built from its durable records.
@@ -24,6 +25,11 @@ export interface PartitionSpec {
   readonly atMs: number;
   readonly healAtMs: number | null;
   readonly groups: readonly (readonly number[])[];
+  /**
+   * Asymmetric partition: only copies sent from the first group to nodes outside it are dropped
+   * (the first group still hears everyone; nobody hears it). Absent: symmetric.
+   */
+  readonly oneWay?: boolean;
 }
 
 export interface CrashSpec {
@@ -73,6 +79,7 @@ export function validateFaults(f: FaultConfig, n: number): void {
   for (const p of sorted) {
     time(p.atMs, 'faults.partitions.atMs');
     if (p.healAtMs !== null && !(p.healAtMs > p.atMs)) throw badConfig('faults.partitions.healAtMs', 'after atMs');
+    if (p.oneWay === true && p.groups.length === 0) throw badConfig('faults.partitions.oneWay', 'needs a first group');
     if (p.atMs < lastEnd) throw new SimError({ code: 'SIM_BAD_SCHEDULE', what: 'partitions', reason: 'partitions overlap in time' });
     lastEnd = p.healAtMs ?? Number.POSITIVE_INFINITY;
     const seen = new Set<number>();

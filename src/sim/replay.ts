@@ -50,7 +50,7 @@ export const SIM_FLAGS: readonly FlagSpec[] = Object.freeze([
   { name: 'duplicate', arg: 'P', help: 'probability each message copy is delivered twice' },
   { name: 'reorder', arg: 'P', help: 'probability a copy gets an extra delay in [0, --reorder-max]' },
   { name: 'reorder-max', arg: 'MS', help: 'largest extra reorder delay' },
-  { name: 'partitions', arg: 'SPEC', help: "AT:HEAL:GROUP/GROUP;... in ms, HEAL may be 'never', e.g. 2000:6000:0,1/2,3" },
+  { name: 'partitions', arg: 'SPEC', help: "AT:HEAL:GROUP/GROUP[:oneway];... in ms, HEAL may be 'never', e.g. 2000:6000:0,1/2,3; ':oneway' drops only copies sent from the first group" },
   { name: 'crashes', arg: 'SPEC', help: 'NODE@AT[-RESTART],... in ms, e.g. 3@2000-6000' },
   { name: 'skew', arg: 'MS', help: 'clock skew bound: each node offset uniformly in [-MS, MS]' },
   { name: 'skews', arg: 'LIST', help: 'explicit clock skew per node in ms' },
@@ -118,14 +118,15 @@ function mbps(raw: string, name: string): number | null {
 export function parsePartitions(raw: string): PartitionSpec[] {
   if (raw.trim() === '') return [];
   return raw.split(';').map((part) => {
-    const [at, heal, groups, ...rest] = part.split(':');
-    if (at === undefined || heal === undefined || groups === undefined || rest.length > 0) {
-      throw badConfig('partitions', `expected AT:HEAL:GROUPS, got ${part}`);
+    const [at, heal, groups, mode, ...rest] = part.split(':');
+    if (at === undefined || heal === undefined || groups === undefined || rest.length > 0 || (mode !== undefined && mode !== 'oneway')) {
+      throw badConfig('partitions', `expected AT:HEAL:GROUPS[:oneway], got ${part}`);
     }
     const atMs = Number(at);
     const healAtMs = heal === 'never' ? null : Number(heal);
     if (!Number.isFinite(atMs) || (healAtMs !== null && !Number.isFinite(healAtMs))) throw badConfig('partitions', `bad times in ${part}`);
-    return { atMs, healAtMs, groups: groups.split('/').map((g) => numList(g, 'partitions')) };
+    const spec = { atMs, healAtMs, groups: groups.split('/').map((g) => numList(g, 'partitions')) };
+    return mode === 'oneway' ? { ...spec, oneWay: true } : spec;
   });
 }
 
@@ -259,7 +260,9 @@ export function argsFromArgv(argv: readonly string[]): SimArgs {
 // ---------------------------------------------------------------------------------------------
 
 function fmtPartitions(ps: readonly PartitionSpec[]): string {
-  return ps.map((p) => `${p.atMs}:${p.healAtMs === null ? 'never' : p.healAtMs}:${p.groups.map((g) => g.join(',')).join('/')}`).join(';');
+  return ps
+    .map((p) => `${p.atMs}:${p.healAtMs === null ? 'never' : p.healAtMs}:${p.groups.map((g) => g.join(',')).join('/')}${p.oneWay === true ? ':oneway' : ''}`)
+    .join(';');
 }
 
 function fmtCrashes(cs: readonly CrashSpec[]): string {

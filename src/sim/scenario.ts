@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly resolve?: (name: string) => ErasedEngineDefinition;
   /** Message-level tampering by Byzantine nodes (not expressible on the command line). */
   readonly tamper?: MessageTamper;
+  /** Observer of new finalized entries at honest nodes (node, virtual ms); the swarm's liveness check. */
+  readonly onFinalize?: (node: number, atMs: number) => void;
   /** Wall clock for `wallMs` only (never enters the run); default performance.now. */
   readonly wallClock?: () => number;
 }
@@ -29,6 +31,10 @@ export function runScenario(config: ScenarioConfig | ScenarioInput, options: Run
   const c = makeScenario(config);
   const definition = (options.resolve ?? findEngine)(c.engine);
   const replay = replayCommand(c, options.tamper === undefined ? undefined : 'plus a programmatic message tamper hook');
-  const sim = new Simulation(c, definition, { replay, ...(options.tamper !== undefined ? { tamper: options.tamper } : {}) });
+  const sim = new Simulation(c, definition, {
+    replay,
+    ...(options.tamper !== undefined ? { tamper: options.tamper } : {}),
+    ...(options.onFinalize !== undefined ? { onFinalize: options.onFinalize } : {}),
+  });
   return sim.run(options.wallClock ?? (() => performance.now()));
 }

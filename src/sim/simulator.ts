@@ -121,6 +121,8 @@ export interface SimulationOptions {
   readonly tamper?: MessageTamper;
   /** Called with the replay command; the result carries it too. */
   readonly replay: string;
+  /** Observer of new finalized entries at honest nodes (node, virtual time); must not throw. */
+  readonly onFinalize?: (node: number, atMs: number) => void;
 }
 
 export class Simulation {
@@ -148,6 +150,8 @@ export class Simulation {
   private readonly reorderMaxMs: number;
   private readonly downloadCapped: boolean;
   private groups: Int32Array | null = null;
+  /** The current partition is one-way: only copies from group 0 to other groups are dropped. */
+  private oneWay = false;
   private tokenSeq = 0;
   private bytesOutMeasured = 0;
   private msgsOutMeasured = 0;
@@ -268,7 +272,7 @@ export class Simulation {
           return;
         }
         const g = this.groups;
-        if (g !== null && g[ev.a] !== g[ev.node]) {
+        if (g !== null && g[ev.a] !== g[ev.node] && (!this.oneWay || g[ev.a] === 0)) {
           this.drops.partition++;
           return;
         }
@@ -333,12 +337,15 @@ export class Simulation {
       }
       case EV.PARTITION: {
         this.trace.event(ev.kind, 0, now, 0, 0);
-        this.groups = partitionGroups(ev.ref as Parameters<typeof partitionGroups>[0], this.config.nodes);
+        const spec = ev.ref as Parameters<typeof partitionGroups>[0];
+        this.groups = partitionGroups(spec, this.config.nodes);
+        this.oneWay = spec.oneWay === true;
         return;
       }
       case EV.HEAL: {
         this.trace.event(ev.kind, 0, now, 0, 0);
         this.groups = null;
+        this.oneWay = false;
         return;
       }
       case EV.CLIENT: {
@@ -569,6 +576,7 @@ export class Simulation {
     if (verdict === 'new' || verdict === 'violation') {
       node.finalizedEntries++;
       for (const id of entry.txIds) this.workload.onFinalized(id, node.index, at);
+      if (node.honest && this.options.onFinalize !== undefined) this.options.onFinalize(node.index, at);
     }
   }
 
@@ -628,10 +636,17 @@ export class Simulation {
   }
 
   private sendTampered(node: SimNode, to: number, message: unknown, at: number, tamper: MessageTamper): void {
-    const replaced = tamper({ from: node.index, to, atMs: at, rng: this.tamperRng }, message);
-    if (replaced === null || replaced === undefined) return;
-    const wire = this.encode(node, replaced, at);
-    if (wire !== null) this.transmit(node, to, wire.message, wire.size, at);
+    let extra: unknown[] | null = null;
+    const also = (m: unknown): void => {
+      (extra ??= []).push(m);
+    };
+    const replaced = tamper({ from: node.index, to, atMs: at, rng: this.tamperRng, also }, message);
+    const out: unknown[] = replaced === null || replaced === undefined ? [] : [replaced];
+    if (extra !== null) out.push(...(extra as unknown[]));
+    for (const m of out) {
+      const wire = this.encode(node, m, at);
+      if (wire !== null) this.transmit(node, to, wire.message, wire.size, at);
+    }
   }
 
   /** Encodes with the engine's codec and decodes the bytes back, as a receiver would. */
@@ -678,7 +693,7 @@ export class Simulation {
       return;
     }
     const g = this.groups;
-    if (g !== null && g[from] !== g[to]) {
+    if (g !== null && g[from] !== g[to] && (!this.oneWay || g[from] === 0)) {
       this.drops.partition++;
       return;
     }
