@@ -17,6 +17,7 @@
  *             or from the whole DAG (every vertex, signature and transfer replayed)
  *
  * Run: npx tsx bench/negentropy.bench.ts [safety|behaviours|latency|size|all] [--seeds N] [--n1000] [--tps1000 T]
+ *      [--duration1000 S] [--drain1000 S] [--skip100]   latency: the n = 1000 run's length; skip n = 100
  *      [--only TEXT]   safety / behaviours: only the configurations whose label contains TEXT
  *                      (to split a sweep over processes)
  */
@@ -285,7 +286,7 @@ function size(): void {
 if (which === 'safety' || which === 'all') safety();
 if (which === 'behaviours' || which === 'all') behaviours();
 if (which === 'latency' || which === 'all') {
-  latency(100, 100, 20, 10, 4096);
-  if (args.includes('--n1000')) latency(1000, flag('tps1000', 20), 10, 10, 4096);
+  if (!args.includes('--skip100')) latency(100, 100, 20, 10, 4096);
+  if (args.includes('--n1000')) latency(1000, flag('tps1000', 20), flag('duration1000', 10), flag('drain1000', 10), 4096);
 }
 if (which === 'size' || which === 'all') size();
