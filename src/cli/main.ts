@@ -26,6 +26,9 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Thermo: thermodynamic consensus protocols, simulated and measured against PBFT and HotStuff')
     .version(VERSION)
     .exitOverride()
+    // Options before a subcommand belong to the program, so nested subcommands (`sim fuzz`)
+    // get their own options instead of their parent's same-named ones.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   for (const command of COMMANDS) command.register(program, ctx);
   return program;

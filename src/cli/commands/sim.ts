@@ -20,6 +20,7 @@ import { SIM_FLAGS, knownBehaviours, optionKey, runScenario, scenarioFromArgs } 
 import type { ScenarioConfig, SimArgs, SimResult } from '../../sim/index.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../command.js';
+import { registerSimFuzz } from './sim-fuzz.js';
 
 /** Violations printed in full on stderr (all are counted in the summary). */
 const SHOWN_VIOLATIONS = 10;
@@ -146,5 +147,8 @@ export const simCommand: CliCommand = Object.freeze({
     cmd.option('--report <DIR>', 'also write a self-contained HTML report (DIR/index.html, DIR/result.json)');
     cmd.option('--list', 'list the engines and their Byzantine behaviours, and exit');
     cmd.action((opts: Record<string, unknown>) => action(ctx, opts));
+    // `thermo sim fuzz ...`: its own options (--engine, --seed) must not be taken by `sim`'s.
+    cmd.enablePositionalOptions();
+    registerSimFuzz(cmd, ctx);
   },
 });

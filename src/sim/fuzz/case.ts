@@ -152,7 +152,8 @@ export function caseFromJson(v: unknown): FuzzCase {
     const groups = p['groups'];
     if (!Array.isArray(groups)) throw badCase('partitions.groups: arrays');
     const heal = p['healAtMs'];
-    return { kind, atMs: num(p, 'atMs'), healAtMs: heal === null ? null : num(p, 'healAtMs'), groups: groups.map((g: unknown) => ints(g, 'partitions.groups')) };
+    const base = { kind, atMs: num(p, 'atMs'), healAtMs: heal === null ? null : num(p, 'healAtMs'), groups: groups.map((g: unknown) => ints(g, 'partitions.groups')) };
+    return p['oneWay'] === true ? { ...base, oneWay: true } : base;
   });
   const crashList: CrashSpec[] = crashes.map((x: unknown) => {
     if (!isRecord(x)) throw badCase('crashes: objects');
@@ -186,9 +187,9 @@ export function caseFromJson(v: unknown): FuzzCase {
   return out;
 }
 
-/** JSON text of a case (keys in declaration order; numbers in shortest round-trip form). */
+/** JSON text of a case, canonical: keys in declaration order whatever order `c` has them in. */
 export function caseToJson(c: FuzzCase): string {
-  return JSON.stringify(c);
+  return JSON.stringify(caseFromJson(JSON.parse(JSON.stringify(c)) as unknown));
 }
 
 /** A case as one shell-safe token: base64url of its JSON. */

@@ -66,7 +66,8 @@ export const CONTROLS: ReadonlyMap<string, FuzzCase> = new Map<string, FuzzCase>
     control({
       engine: 'negentropy',
       nodes: 20,
-      byzantine: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+      // The 15 nodes `--byzantine 0.75 --seed 1` draws (test/engines/negentropy/sim.test.ts's control).
+      byzantine: [0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 15, 16, 18],
       behaviour: 'split-world',
       durationS: 4,
       drainS: 1,
