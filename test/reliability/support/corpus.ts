@@ -4,7 +4,8 @@
  * decoder and handler fuzzers mutate. Deterministic (same scenario, same bytes).
  */
 import { ENGINES } from '../../../src/engines/index.js';
-import type { ErasedEngineDefinition } from '../../../src/protocol/index.js';
+import type { EngineInput, ErasedEngineDefinition } from '../../../src/protocol/index.js';
+import type { LedgerState } from '../../../src/ledger/index.js';
 import { runScenario } from '../../../src/sim/index.js';
 
 /** Engines whose messages are fuzzed: every registered one but the deliberately broken fixture. */
@@ -57,4 +58,43 @@ export function kindOf(m: unknown): string {
     for (const k of ['t', 'type', 'kind']) if (typeof r[k] === 'string' || typeof r[k] === 'number') return String(r[k]);
   }
   return '?';
+}
+
+/** Every input validator 1 got in a short simulation, in order (its `start` first). */
+export interface CapturedRun {
+  readonly params: unknown;
+  readonly genesis: LedgerState;
+  readonly inputs: readonly EngineInput<unknown, unknown>[];
+}
+
+const runs = new Map<string, CapturedRun>();
+
+export function captureRun(engine: string, self = 1, maxInputs = 800): CapturedRun {
+  const hit = runs.get(engine);
+  if (hit !== undefined) return hit;
+  const def = ENGINES.get(engine)!;
+  const inputs: EngineInput<unknown, unknown>[] = [];
+  let params: unknown = def.defaultParams;
+  let genesis: CapturedRun['genesis'] | null = null;
+  const wrapped: ErasedEngineDefinition = {
+    ...def,
+    create: (ctx) => {
+      const e = def.create(ctx);
+      if (ctx.self !== self) return e;
+      params = ctx.params;
+      genesis = ctx.genesis;
+      return {
+        handle: (input) => {
+          if (inputs.length < maxInputs) inputs.push(input);
+          return e.handle(input);
+        },
+        status: () => e.status(),
+        finalizedState: () => e.finalizedState(),
+      };
+    },
+  };
+  runScenario({ engine, nodes: 4, seed: 7, durationS: engine === 'coherence' ? 40 : 3, drainS: 1, load: { tps: 30 } }, { resolve: () => wrapped });
+  const out: CapturedRun = { params, genesis: genesis!, inputs };
+  runs.set(engine, out);
+  return out;
 }
