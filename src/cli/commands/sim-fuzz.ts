@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isThermoError } from '../../core/index.js';
+import { isThermoError, setVerifyMemo } from '../../core/index.js';
 import type { FuzzCase, FuzzVerdict, SeedOutcome } from '../../sim/fuzz/index.js';
 import { CONTROL_REASONS, SWARM_ENGINES, controlCase, decodeCase, drawCase, drawnReplay, requireProfile, runCase, runSeed } from '../../sim/fuzz/index.js';
 import type { CliContext } from '../command.js';
@@ -81,6 +81,8 @@ function readCase(arg: string): FuzzCase {
 }
 
 function action(ctx: CliContext, opts: Readonly<Record<string, unknown>>): void {
+  // Every simulated node verifies the same signatures: verify each once (same results, faster).
+  setVerifyMemo(1 << 18);
   const json = opts['json'] === true;
   const print = (text: string): void => ctx.io.stdout(`${text}\n`);
   const report = (o: { verdict: FuzzVerdict; drawn?: string; shrunk?: SeedOutcome['shrunk'] }): boolean => {

@@ -9,6 +9,7 @@ import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVeri
 import type { KeyObject } from 'node:crypto';
 import { concatBytes, fromHex, toHex } from '../bytes.js';
 import { ThermoError } from '../errors.js';
+import { sha256Concat } from './sha256.js';
 
 export const SEED_BYTES = 32;
 export const PUBLIC_KEY_BYTES = 32;
@@ -23,7 +24,8 @@ const SPKI_PREFIX = fromHex('302a300506032b6570032100');
 
 export type KeyErrorType =
   | { code: 'KEY_BAD_SEED_LENGTH'; length: number }
-  | { code: 'KEY_BAD_PUBLIC_KEY'; reason: string };
+  | { code: 'KEY_BAD_PUBLIC_KEY'; reason: string }
+  | { code: 'KEY_BAD_MEMO_SIZE'; size: number; max: number };
 
 export class KeyError extends ThermoError<KeyErrorType> {}
 
@@ -69,12 +71,46 @@ function verifyKey(publicKey: Uint8Array): KeyObject {
   return key;
 }
 
-/** False for a wrong signature, a wrong-length signature or an invalid public key; never throws. */
-export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false;
+/**
+ * Opt-in memo of `verify` results, off by default (the node and the tests run without it). In a
+ * single-process simulation every one of n nodes verifies the same signatures; the swarm runner
+ * (bench/swarm.bench.ts, `thermo sim fuzz`) turns it on to verify each once. `verify` is a pure
+ * function, so the memo changes no result, only the wall time (the simulator charges CPU from the
+ * engines' `cost` effects, not from wall time). Keyed by SHA-256(publicKey || signature ||
+ * message) (fixed-length prefix: unambiguous); bounded, oldest evicted. 0 turns it off.
+ */
+let verified: Map<string, boolean> | null = null;
+let verifiedMax = 0;
+export const VERIFY_MEMO_MAX = 1 << 20;
+
+export function setVerifyMemo(maxEntries: number): void {
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 0 || maxEntries > VERIFY_MEMO_MAX) {
+    throw new KeyError({ code: 'KEY_BAD_MEMO_SIZE', size: maxEntries, max: VERIFY_MEMO_MAX });
+  }
+  verifiedMax = maxEntries;
+  verified = maxEntries === 0 ? null : new Map<string, boolean>();
+}
+
+function verifyUncached(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   try {
     return nodeVerify(null, message, verifyKey(publicKey), signature);
   } catch {
     return false;
   }
+}
+
+/** False for a wrong signature, a wrong-length signature or an invalid public key; never throws. */
+export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false;
+  if (verified === null) return verifyUncached(publicKey, message, signature);
+  const id = toHex(sha256Concat(publicKey, signature, message));
+  const hit = verified.get(id);
+  if (hit !== undefined) return hit;
+  const ok = verifyUncached(publicKey, message, signature);
+  if (verified.size >= verifiedMax) {
+    const oldest = verified.keys().next().value;
+    if (oldest !== undefined) verified.delete(oldest);
+  }
+  verified.set(id, ok);
+  return ok;
 }

@@ -9,6 +9,8 @@ export {
   keyPairFromSeed,
   sign,
   verify,
+  setVerifyMemo,
+  VERIFY_MEMO_MAX,
   KeyError,
   SEED_BYTES,
   PUBLIC_KEY_BYTES,
