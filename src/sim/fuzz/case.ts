@@ -152,7 +152,7 @@ export function caseFromJson(v: unknown): FuzzCase {
     const groups = p['groups'];
     if (!Array.isArray(groups)) throw badCase('partitions.groups: arrays');
     const heal = p['healAtMs'];
-    const base = { kind, atMs: num(p, 'atMs'), healAtMs: heal === null ? null : num(p, 'healAtMs'), groups: groups.map((g: unknown) => ints(g, 'partitions.groups')) };
+    const base: FuzzPartition = { kind, atMs: num(p, 'atMs'), healAtMs: heal === null ? null : num(p, 'healAtMs'), groups: groups.map((g: unknown) => ints(g, 'partitions.groups')) };
     return p['oneWay'] === true ? { ...base, oneWay: true } : base;
   });
   const crashList: CrashSpec[] = crashes.map((x: unknown) => {
