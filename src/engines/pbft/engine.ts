@@ -67,6 +67,13 @@ export const BATCH_TIMER = 'batch';
 export const RETRANSMIT_TIMER = 'retransmit';
 /** Executed blocks kept (with their commit certificates) to answer catch-up requests. */
 export const KEEP_EXECUTED = 1024;
+/**
+ * Retransmit periods without progress after which a replica that knows of no peer ahead asks one
+ * peer (in turn) for the blocks after its own: only new messages reveal that peers are ahead, and
+ * an idle cluster sends none (a replica restarted with an old or empty store would wait for the
+ * next batch; docs/reliability-cluster.md, finding 2).
+ */
+export const IDLE_PROBE_PERIODS = 4;
 /** Views above the current one for which messages are kept. */
 export const MAX_VIEW_AHEAD = 16;
 /** Messages of views not yet entered, kept until the new view is installed. */
@@ -147,6 +154,8 @@ export class PbftEngine implements Engine<PbftMessage> {
   private syncFrom = -1;
   private syncTries = 0;
   private lastProgressAt = 0;
+  private lastProbeAt = 0;
+  private probes = 0;
   private lastVcSentAt = Number.NEGATIVE_INFINITY;
   private lastNvRequestAt = Number.NEGATIVE_INFINITY;
   private readonly nvSentAt = new Map<NodeIndex, number>();
@@ -1172,8 +1181,9 @@ export class PbftEngine implements Engine<PbftMessage> {
     const before = this.exec.seq;
     this.tryExecute(now, out);
     this.sawAhead(from, seq);
-    // A full batch moved us forward and the peer is further ahead: ask for the next one.
-    if (this.exec.seq > before && this.exec.seq === seq && this.aheadSeq > this.exec.seq) this.requestSync(now, out, true);
+    // A full batch moved us forward and the peer is further ahead (or sent a whole answer, so it
+    // may have more): ask for the next one.
+    if (this.exec.seq > before && this.exec.seq === seq && (this.aheadSeq > this.exec.seq || seq >= this.syncFrom + MAX_SYNC_BLOCKS)) this.requestSync(now, out, true);
   }
 
   // ---- retransmission ------------------------------------------------------------------------
@@ -1191,6 +1201,13 @@ export class PbftEngine implements Engine<PbftMessage> {
     // Stalled while peers are ahead (commits, checkpoints, out-of-window messages): catch up
     // from a peer, whatever our view status.
     if (this.aheadSeq > this.exec.seq && now - this.lastProgressAt >= period) this.requestSync(now, out, false);
+    const idle = IDLE_PROBE_PERIODS * period;
+    if (this.aheadSeq <= this.exec.seq && now - this.lastProgressAt >= idle && now - this.lastProbeAt >= idle && this.n > 1) {
+      this.lastProbeAt = now;
+      this.syncFrom = this.exec.seq;
+      const peer = (this.ctx.self + 1 + (this.probes++ % (this.n - 1))) % this.n;
+      out.push({ kind: 'send', to: peer, message: { t: 'sync-request', fromSeq: this.exec.seq + 1 } });
+    }
     if (this.mode === 'view-change') {
       if (now - this.lastVcSentAt >= period) {
         const own = this.vcs.get(this.view)?.get(this.ctx.self);
