@@ -20,7 +20,7 @@
  * The 'selfish' policy (selfish.ts) is the Eyal-Sirer adversary: the same validation and
  * mining, a private chain and strategic publication.
  */
-import { dmath, taggedHash, toHex, u64be, utf8 } from '../../core/index.js';
+import { dmath, fromHex, taggedHash, toHex, u64be, utf8 } from '../../core/index.js';
 import {
   LedgerError,
   Mempool,
@@ -370,7 +370,13 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
     out.push({ kind: 'cost', op: 'hash', count: 1 });
     const hash = blockHash(block);
     const hex = toHex(hash);
-    if (this.chain.find(hex) !== undefined || this.orphans.has(hex)) return;
+    if (this.chain.find(hex) !== undefined) return;
+    if (this.orphans.has(hex)) {
+      // A block we hold as an orphan, again: its chain still misses an ancestor, ask again (the
+      // first request or its answer may have been lost).
+      this.requestMissing(from, toHex(block.header.parents[0]!), out);
+      return;
+    }
     const parents = block.header.parents;
     if (parents.length !== 1) {
       this.reject(from, new CoherenceError({ code: 'COHERENCE_BAD_PARENT', reason: `${parents.length} parents` }), out);
@@ -395,7 +401,7 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
     try {
       checkSize(block, size, this.p);
       readSeal(block.header.consensus);
-      if (this.orphans.add(block, from, size)) out.push({ kind: 'send', to: from, message: { t: 'get-block', hash: block.header.parents[0]! } });
+      if (this.orphans.add(block, from, size)) this.requestMissing(from, parentHex, out);
     } catch (err) {
       if (!(err instanceof CoherenceError)) throw err;
       if (err.code === 'COHERENCE_ORPHAN_POOL_FULL') {
@@ -405,6 +411,20 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
       }
       this.reject(from, err, out);
     }
+  }
+
+  /**
+   * Asks `from` for the block the orphan chain above `parentHex` misses. Not just the direct
+   * parent: when that parent is itself a held orphan (its own request or the answer was lost),
+   * asking for it again would return a block we hold and the chain would never connect; a
+   * restarted node behind by many blocks then mined alone on its stale tip and finalized its own
+   * fork (found by the swarm: `thermo sim fuzz --engine coherence --seed 3233365987 --max-nodes 7`).
+   * Every new block above the gap asks again, so the fetch retries at the block rate.
+   */
+  private requestMissing(from: NodeIndex, parentHex: string, out: Out[]): void {
+    const missing = this.orphans.missingAncestor(parentHex);
+    if (this.chain.node(missing) !== undefined || this.chain.isFinalizedHash(missing)) return;
+    out.push({ kind: 'send', to: from, message: { t: 'get-block', hash: fromHex(missing) } });
   }
 
   /** Validates a block whose parent is in the tree, adds it, then any orphans waiting for it. */

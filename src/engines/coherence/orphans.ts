@@ -49,6 +49,20 @@ export class OrphanPool {
     return true;
   }
 
+  /**
+   * The block an orphan chain above `hashHex` is missing: follow parents through held orphans
+   * until a parent that is not held (at most `max` steps, the pool's bound).
+   */
+  missingAncestor(parentHex: string): string {
+    let p = parentHex;
+    for (let steps = 0; steps <= this.max; steps++) {
+      const o = this.byHash.get(p);
+      if (o === undefined) return p;
+      p = o.parentHex;
+    }
+    return p;
+  }
+
   /** Removes and returns the orphans whose parent is `parentHex`, in arrival order. */
   takeChildren(parentHex: string): readonly Orphan[] {
     const kids = this.byParent.get(parentHex);

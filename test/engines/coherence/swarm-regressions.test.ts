@@ -1,0 +1,49 @@
+/**
+ * Regressions the swarm (src/sim/fuzz, docs/RELIABILITY.md) found in the coherence engine.
+ *
+ * Orphan chains never reconnected: an orphan's parent was requested once from its sender; when
+ * that request or its answer was lost, later blocks above it asked for their direct parent (an
+ * orphan already held, so the answer was ignored), and the gap was never asked for again. A node
+ * that restarted behind the others then mined alone on its stale tip and, k blocks later,
+ * finalized its own fork: an agreement violation with no Byzantine node and no partition.
+ * Now every block above the gap asks for the missing ancestor (OrphanPool.missingAncestor).
+ */
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../../src/core/index.js';
+import type { Block } from '../../../src/ledger/index.js';
+import { blockHash } from '../../../src/ledger/index.js';
+import { OrphanPool } from '../../../src/engines/coherence/orphans.js';
+import { decodeCase, drawCase, runCase } from '../../../src/sim/fuzz/index.js';
+
+function fakeBlock(height: number, parent: Uint8Array, salt: number): Block {
+  const hash = new Uint8Array(32).fill(salt);
+  return { header: { chainId: 'x', height, parents: [parent], timestamp: salt, proposer: new Uint8Array(32), stateRoot: hash, txRoot: hash, consensus: {} }, txs: [] } as unknown as Block;
+}
+
+describe('coherence: orphan chains ask for their missing ancestor', () => {
+  it('missingAncestor follows held orphans to the first block not held', () => {
+    const pool = new OrphanPool(8);
+    const gap = new Uint8Array(32).fill(9);
+    const a = fakeBlock(5, gap, 1);
+    const b = fakeBlock(6, blockHash(a), 2);
+    const c = fakeBlock(7, blockHash(b), 3);
+    pool.add(a, 0, 100);
+    pool.add(b, 0, 100);
+    expect(pool.missingAncestor(toHex(blockHash(b)))).toBe(toHex(gap));
+    expect(pool.missingAncestor(toHex(blockHash(c)))).toBe(toHex(blockHash(c)));
+    expect(pool.missingAncestor(toHex(gap))).toBe(toHex(gap));
+  });
+
+  it('a node restarted behind the others under 24 % loss rejoins instead of finalizing its own fork', () => {
+    // Before the fix: agreement violation at h:1 (node 3 finalized its own block at 37 s).
+    const v = runCase(drawCase('coherence', 3233365987, { maxNodes: 7 }));
+    expect(v.safetyViolations, v.replay).toBe(0);
+    expect(v.failure, v.replay).toBe(null);
+  });
+
+  it('a corrupted copy of a selfish miner\'s block no longer strands the recipient', () => {
+    // Before the fix: agreement violation at h:11 (the shrunk case of swarm seed 2, --max-nodes 10).
+    const v = runCase(decodeCase('eyJ2IjoxLCJlbmdpbmUiOiJjb2hlcmVuY2UiLCJzZWVkIjoyLCJub2RlcyI6NiwiYnl6YW50aW5lIjpbMF0sImJlaGF2aW91ciI6InNlbGZpc2giLCJhdHRhY2tzIjpbeyJraW5kIjoiY29ycnVwdCIsInAiOjAuMDI3fV0sImxvc3MiOjAsImR1cGxpY2F0ZSI6MCwicmVvcmRlciI6MC40MDIsInJlb3JkZXJNYXhNcyI6MzgxLCJwYXJ0aXRpb25zIjpbeyJraW5kIjoiaXNvbGF0ZSIsImF0TXMiOjE3MTAsImhlYWxBdE1zIjoyMzA0LCJncm91cHMiOltbMF1dfV0sImNyYXNoZXMiOlt7Im5vZGUiOjEsImF0TXMiOjY2OTcsInJlc3RhcnRBdE1zIjo5NzM0fV0sInNrZXdzIjpbNDUyLC02MCwzMTUsMzExLDY1NiwtNjldLCJkdXJhdGlvblMiOjEzLCJkcmFpblMiOjQwLCJ0cHMiOjQsInBhcmFtcyI6eyJ0YXJnZXRJbnRlcnZhbE1zIjoxMDAwLCJuZXR3b3JrSGFzaFBvd2VyIjo2fSwibGl2ZW5lc3NNcyI6NDAwMDB9'));
+    expect(v.safetyViolations, v.replay).toBe(0);
+  });
+});
