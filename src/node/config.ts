@@ -49,6 +49,7 @@ export const ConfigSchema = Type.Object(
           rateLimit: Type.Optional(Rate),
           maxSseClients: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
           dashboardDir: Type.Optional(Type.String({ minLength: 1 })),
+          reportsDir: Type.Optional(Type.String({ minLength: 1 })),
         },
         { additionalProperties: false },
       ),
@@ -123,6 +124,8 @@ export interface ApiConfig {
   readonly rateLimit: RateConfig;
   readonly maxSseClients: number;
   readonly dashboardDir?: string;
+  /** Report folders GET /reports lists (default ./reports of the working directory). */
+  readonly reportsDir?: string;
 }
 
 export interface NetConfig {
@@ -191,7 +194,7 @@ export function readConfigFile(path: string): ConfigFile {
     genesis: rel(c.genesis),
     key: rel(c.key),
     dataDir: rel(c.dataDir),
-    api: c.api === undefined ? undefined : { ...c.api, dashboardDir: rel(c.api.dashboardDir) },
+    api: c.api === undefined ? undefined : { ...c.api, dashboardDir: rel(c.api.dashboardDir), reportsDir: rel(c.api.reportsDir) },
     log: c.log === undefined ? undefined : { ...c.log, file: rel(c.log.file) },
   };
 }

@@ -66,6 +66,22 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
+/**
+ * Genesis rules the node adds on top of an engine's `parseParams`, for parameters whose engine
+ * default suits the simulator but is unsafe on a real chain. The coherence engine's
+ * `hashScaleLog2` defaults to 256, which makes every header hash pass (the simulator draws the
+ * mining time and needs that shortcut); a node genesis that left it out would run a chain
+ * without proof of work. So a coherence genesis must state it, below 256 (0 is the full check).
+ * Returns the reason a genesis is refused, or null.
+ */
+export function nodeGenesisRule(engine: string, params: unknown): string | null {
+  if (engine !== 'coherence') return null;
+  const raw = params !== null && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>)['hashScaleLog2'] : undefined;
+  if (raw === undefined) return 'a coherence genesis must set params.hashScaleLog2 (0 on a real chain: the default 256 turns the proof-of-work hash check off)';
+  if (raw === 256) return 'params.hashScaleLog2 = 256 turns the proof-of-work hash check off; use 0 on a real chain';
+  return null;
+}
+
 export function lookupEngine(name: string): ErasedEngineDefinition | undefined {
   return ENGINES.get(name);
 }
@@ -77,6 +93,8 @@ export function parseGenesis(raw: unknown, path = '(genesis)'): Genesis {
   if (!isValidChainId(file.chainId)) throw bad(path, 'chainId must be 1..64 printable ASCII characters without spaces');
   const definition = lookupEngine(file.engine);
   if (definition === undefined) throw bad(path, `unknown engine ${file.engine} (known: ${[...ENGINES.keys()].join(', ')})`);
+  const rule = nodeGenesisRule(file.engine, file.params);
+  if (rule !== null) throw bad(path, rule);
   let params: unknown;
   try {
     params = definition.parseParams(file.params ?? null);

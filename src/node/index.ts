@@ -14,7 +14,7 @@ export type { NodeOptions } from './node.js';
 export { runNodeProcess, READY_PREFIX } from './process.js';
 export { readConfigFile, resolveConfig, ConfigSchema, DEFAULT_API, DEFAULT_NET } from './config.js';
 export type { ConfigFile, NodeConfig, ApiConfig, NetConfig } from './config.js';
-export { readGenesis, parseGenesis, writeGenesis, canonicalJson, lookupEngine, GenesisSchema } from './genesis.js';
+export { readGenesis, parseGenesis, writeGenesis, canonicalJson, lookupEngine, nodeGenesisRule, GenesisSchema } from './genesis.js';
 export type { Genesis, GenesisFile } from './genesis.js';
 export { readKeyFile, writeKeyFile, keyFromSeed, KEY_FILE_TYPE } from './keys.js';
 export type { KeyFile } from './keys.js';

@@ -9,12 +9,15 @@
  * open the API. The node's libp2p identity is its validator key.
  */
 import { randomBytes } from 'node:crypto';
-import { Prng, toHex } from '../core/index.js';
-import { encodeAccountProof, encodeTransfer, proveAccount, transferIdHex } from '../ledger/index.js';
+import { Prng, equalBytes, toHex } from '../core/index.js';
+import { blockHash, encodeAccountProof, encodeTransfer, proveAccount, transferIdHex } from '../ledger/index.js';
 import type { Address, Transfer } from '../ledger/index.js';
 import type { ErasedEngine, ErasedEngineDefinition, FinalizedEntry } from '../protocol/index.js';
 import { buildApi } from './api/index.js';
-import type { AccountView, Api, ApiBackend, FinalizedListener, NodeStatusView, ProofView, TelemetryView } from './api/index.js';
+import type { AccountView, Api, ApiBackend, DagVertexView, EpochApiView, FinalizedListener, NodeStatusView, ProofView, TelemetryView } from './api/index.js';
+import { NegentropyEngine } from '../engines/negentropy/index.js';
+import { ThermoTruthEngine } from '../engines/thermotruth/index.js';
+import { FinalityTracker } from './finality.js';
 import type { NodeConfig } from './config.js';
 import { NodeError } from './errors.js';
 import { genesisHashBytes, readGenesis } from './genesis.js';
@@ -73,6 +76,7 @@ export class ThermoNode implements ApiBackend {
   private stopping: Promise<void> | null = null;
   private started = false;
   private readonly recordServer: RecordSyncServer | undefined;
+  private readonly finality = new FinalityTracker();
 
   private constructor(
     readonly config: NodeConfig,
@@ -235,6 +239,7 @@ export class ThermoNode implements ApiBackend {
       rateLimit: this.config.api.rateLimit,
       maxSseClients: this.config.api.maxSseClients,
       dashboardDir: this.config.api.dashboardDir,
+      reportsDir: this.config.api.reportsDir,
       onResponse: (route, status) => this.metricsSet.httpRequests.inc({ route, status: String(status) }),
       onServerError: (err) => this.log.error({ err: err.message }, 'api error'),
     });
@@ -278,6 +283,7 @@ export class ThermoNode implements ApiBackend {
 
   private onFinalizedEntry(entry: FinalizedEntry): void {
     this.lastFinalizedAt = Date.now();
+    this.finality.finalized(entry.txIds, this.lastFinalizedAt);
     if (entry.height !== undefined && entry.height % 100 === 0) this.log.info({ height: entry.height, txs: entry.txIds.length }, 'finalized');
     for (const l of this.listeners) {
       try {
@@ -355,18 +361,60 @@ export class ThermoNode implements ApiBackend {
 
   telemetry(): TelemetryView {
     const view = this.runtime.durableView();
+    // Every engine's telemetry carries finalityLatencyMs (this node's clients, submission to
+    // final here) once a sample exists, and mempool: the engine's gauge where it has one, else
+    // this node's acknowledged transfers that are not final yet.
+    const p50 = this.finality.p50();
+    const t = view.status.telemetry;
     return {
       engine: this.genesis.file.engine,
       height: view.status.height,
       finalized: view.status.finalized,
-      telemetry: view.status.telemetry,
+      telemetry: {
+        ...t,
+        ...(t['mempool'] === undefined ? { mempool: this.finality.pending } : {}),
+        ...(p50 === null ? {} : { finalityLatencyMs: p50 }),
+      },
       gauges: Object.fromEntries(this.runtime.gauges),
       lastFinalizedAt: this.lastFinalizedAt,
     };
   }
 
+  /**
+   * The engine's newest DAG vertices (negentropy). This reads the engine's in-memory DAG, which
+   * may run one store batch ahead of the durable state: a display, it acknowledges nothing.
+   * The engine exposes no vertex status (accepted / rejected / pending) yet: 'unknown'.
+   */
+  dag(limit: number): readonly DagVertexView[] | null {
+    if (!(this.engine instanceof NegentropyEngine)) return null;
+    const keys = this.genesis.validators;
+    const blocks = this.engine.vertices();
+    const views = blocks.map((b) => ({
+      id: toHex(blockHash(b)),
+      author: keys.findIndex((k) => equalBytes(k, b.header.proposer)),
+      height: b.header.height,
+      parents: b.header.parents.map(toHex),
+      status: 'unknown',
+      txs: b.txs.length,
+    }));
+    views.sort((a, b) => b.height - a.height || (a.id < b.id ? -1 : 1));
+    return views.slice(0, limit);
+  }
+
+  /** The last durable finalized epoch (thermotruth), from the engine's kept finals. */
+  epoch(): EpochApiView | null | undefined {
+    if (!(this.engine instanceof ThermoTruthEngine)) return null;
+    const e = this.runtime.durableView().status.height;
+    const v = e > 0 ? this.engine.epochView(e) : undefined;
+    if (v === undefined) return undefined;
+    return { ...v, difficulty: this.engine.currentDifficulty };
+  }
+
   async submit(tx: Transfer): Promise<SubmitOutcome> {
+    const id = transferIdHex(tx);
+    this.finality.begin(id, Date.now());
     const outcome = await this.runtime.submit(tx);
+    if (outcome.kind !== 'accepted') this.finality.abandon(id);
     if (outcome.kind === 'accepted' && this.config.net.txGossip) {
       this.rememberGossip(outcome.txId);
       this.network.publishTransaction(encodeTransfer(tx));

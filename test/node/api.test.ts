@@ -4,14 +4,27 @@
  * N+1 requests, bad signatures, wrong chain, engine rejections, SSE client bound at N and N+1,
  * JSON errors with codes, never a 5xx for bad input (a fast-check property).
  */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/core/index.js';
 import { decodeAccountProof, devAddress, devKeyPair, encodeTransfer, signTransfer, transferIdHex, verifyAccountProof } from '../../src/ledger/index.js';
 import type { Transfer } from '../../src/ledger/index.js';
-import { MAX_BATCH, buildApi, errorBody } from '../../src/node/api/index.js';
+import {
+  DEFAULT_DAG_LIMIT,
+  MAX_BATCH,
+  MAX_DAG_LIMIT,
+  MAX_MANIFEST_BYTES,
+  MAX_REPORTS,
+  MAX_REPORT_PATH_SEGMENTS,
+  buildApi,
+  errorBody,
+  listReportFolders,
+} from '../../src/node/api/index.js';
 import type { Api, ApiOptions } from '../../src/node/api/index.js';
 import { CHAIN, FakeBackend } from './fake-backend.js';
 
@@ -333,5 +346,179 @@ describe('POST /txs/batch', () => {
     const r = await a.app.inject({ method: 'POST', url: '/txs/batch', payload: { txs: [hex] } });
     expect(r.statusCode).toBe(429);
     expect(r.json().error.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('GET /dag, /epoch (engine views)', () => {
+  const vertex = (i: number) => ({ id: i.toString(16).padStart(64, '0'), author: i % 4, height: 1000 - i, parents: [], status: 'unknown', txs: i });
+
+  it('/dag: default 48, limit N = MAX_DAG_LIMIT accepted, N + 1 and 0 refused with 400 BAD_REQUEST; wrong types 400', async () => {
+    const backend = new FakeBackend();
+    backend.dagVertices = Array.from({ length: MAX_DAG_LIMIT + 10 }, (_, i) => vertex(i));
+    const { api: a } = make({}, backend);
+    const d = await a.app.inject({ url: '/dag' });
+    expect(d.statusCode).toBe(200);
+    expect(d.json().vertices).toHaveLength(DEFAULT_DAG_LIMIT);
+    expect(d.json().vertices[0]).toEqual(vertex(0));
+    const n = await a.app.inject({ url: `/dag?limit=${MAX_DAG_LIMIT}` });
+    expect(n.statusCode).toBe(200);
+    expect(n.json().vertices).toHaveLength(MAX_DAG_LIMIT);
+    for (const bad of [`${MAX_DAG_LIMIT + 1}`, '0', '-1', 'abc', '1.5', '9999999']) {
+      const r = await a.app.inject({ url: `/dag?limit=${bad}` });
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.json().error.code, bad).toBe('BAD_REQUEST');
+    }
+    expect((await a.app.inject({ url: '/dag?limit=1&extra=1' })).statusCode).toBe(400);
+    expect((await a.app.inject({ url: '/dag?limit=1' })).json().vertices).toHaveLength(1);
+  });
+
+  it('/dag on an engine without a DAG: 404 NOT_SUPPORTED', async () => {
+    const { api: a } = make();
+    const r = await a.app.inject({ url: '/dag' });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.code).toBe('NOT_SUPPORTED');
+  });
+
+  it('/epoch: the view; 404 NOT_FOUND before the first epoch; 404 NOT_SUPPORTED without epochs', async () => {
+    const backend = new FakeBackend();
+    const { api: a } = make({}, backend);
+    expect((await a.app.inject({ url: '/epoch' })).json().error.code).toBe('NOT_SUPPORTED');
+    backend.epochView = undefined;
+    const none = await a.app.inject({ url: '/epoch' });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.code).toBe('NOT_FOUND');
+    const view = {
+      epoch: 7,
+      round: 0,
+      leader: 3,
+      temperature: 0.01,
+      entropy: 1.5,
+      difficulty: 4,
+      aggregate: [0.5, 0.25],
+      proposals: [{ proposer: 0, vector: [0.5, 0.25], distance: 0, flagged: false }],
+    };
+    backend.epochView = view;
+    const r = await a.app.inject({ url: '/epoch' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual(view);
+  });
+});
+
+describe('GET /reports', () => {
+  function reportsRoot(count: number): string {
+    const root = mkdtempSync(join(tmpdir(), 'thermo-reports-'));
+    for (let i = 0; i < count; i++) {
+      const d = join(root, `run-${i}`);
+      mkdirSync(d);
+      writeFileSync(join(d, 'index.html'), `<html>report ${i}</html>`);
+      writeFileSync(join(d, 'report.json'), JSON.stringify({ kind: 'sim', title: `run ${i}`, createdAt: `2026-11-23T10:${String(i % 60).padStart(2, '0')}:00.000Z`, summary: `s${i}` }));
+    }
+    return root;
+  }
+
+  it('lists report folders newest first, skips folders without a valid manifest, an oversized manifest or a page', async () => {
+    const root = reportsRoot(3);
+    mkdirSync(join(root, 'no-manifest'));
+    writeFileSync(join(root, 'no-manifest', 'index.html'), 'x');
+    mkdirSync(join(root, 'bad-manifest'));
+    writeFileSync(join(root, 'bad-manifest', 'index.html'), 'x');
+    writeFileSync(join(root, 'bad-manifest', 'report.json'), '{"kind": 1}');
+    mkdirSync(join(root, 'big-manifest'));
+    writeFileSync(join(root, 'big-manifest', 'index.html'), 'x');
+    writeFileSync(join(root, 'big-manifest', 'report.json'), JSON.stringify({ kind: 'sim', title: 't', createdAt: '2027', summary: ' '.repeat(MAX_MANIFEST_BYTES) }));
+    mkdirSync(join(root, 'no-page'));
+    writeFileSync(join(root, 'no-page', 'report.json'), JSON.stringify({ kind: 'sim', title: 't', createdAt: '2027', summary: '' }));
+    const { api: a } = make({ reportsDir: root });
+    const r = await a.app.inject({ url: '/reports' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().reports.map((x: { name: string }) => x.name)).toEqual(['run-2', 'run-1', 'run-0']);
+    expect(r.json().reports[0]).toEqual({ name: 'run-2', kind: 'sim', title: 'run 2', createdAt: '2026-11-23T10:02:00.000Z', summary: 's2', href: '/reports/run-2/' });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it(`lists at most MAX_REPORTS (${MAX_REPORTS}): N listed of N, N of N + 1`, () => {
+    const n = reportsRoot(MAX_REPORTS);
+    expect(listReportFolders(n)).toHaveLength(MAX_REPORTS);
+    const n1 = reportsRoot(MAX_REPORTS + 1);
+    expect(listReportFolders(n1)).toHaveLength(MAX_REPORTS);
+    rmSync(n, { recursive: true, force: true });
+    rmSync(n1, { recursive: true, force: true });
+  });
+
+  it('a missing reports directory lists nothing', async () => {
+    const { api: a } = make({ reportsDir: '/nonexistent/reports' });
+    expect((await a.app.inject({ url: '/reports' })).json()).toEqual({ reports: [] });
+  });
+
+  it('serves a report file, the folder index for /NAME and /NAME/; 404 for a missing file', async () => {
+    const root = reportsRoot(1);
+    const { api: a } = make({ reportsDir: root });
+    for (const url of ['/reports/run-0', '/reports/run-0/', '/reports/run-0/index.html']) {
+      const r = await a.app.inject({ url });
+      expect(r.statusCode, url).toBe(200);
+      expect(r.headers['content-type'], url).toContain('text/html');
+      expect(r.body, url).toBe('<html>report 0</html>');
+    }
+    const j = await a.app.inject({ url: '/reports/run-0/report.json' });
+    expect(j.headers['content-type']).toContain('application/json');
+    const missing = await a.app.inject({ url: '/reports/run-0/nope.html' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('NOT_FOUND');
+    expect((await a.app.inject({ url: '/reports/nope/' })).json().error.code).toBe('NOT_FOUND');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses path traversal with 400 BAD_PATH (raw, encoded, backslash, NUL, symlink out of the folder), never a file outside', async () => {
+    const root = reportsRoot(1);
+    const outside = mkdtempSync(join(tmpdir(), 'thermo-secret-'));
+    writeFileSync(join(outside, 'secret.txt'), 'secret');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'run-0', 'link.txt'));
+    const { api: a } = make({ reportsDir: root });
+    const urls = [
+      '/reports/run-0/../../etc/passwd',
+      '/reports/run-0/%2e%2e/%2e%2e/etc/passwd',
+      '/reports/run-0/..%2f..%2fetc%2fpasswd',
+      '/reports/..%2f..%2fetc/passwd',
+      '/reports/run-0/a%5c..%5c..%5csecret.txt',
+      '/reports/run-0/a%00b',
+      '/reports/run-0//index.html',
+      '/reports/run-0/link.txt',
+      `/reports/run-0/${Array.from({ length: MAX_REPORT_PATH_SEGMENTS + 1 }, () => 'a').join('/')}`,
+    ];
+    for (const url of urls) {
+      const r = await a.app.inject({ url });
+      expect([400, 404], url).toContain(r.statusCode);
+      expect(r.body, url).not.toContain('secret');
+      expect(r.body, url).not.toContain('root:');
+      expect(r.json().error.code, url).toMatch(/^(BAD_PATH|NOT_FOUND|BAD_REQUEST)$/);
+    }
+    // inject() resolves raw and %2e dot segments like a browser; an encoded slash keeps them in
+    // one segment, which the route refuses precisely.
+    expect((await a.app.inject({ url: '/reports/run-0/..%2fx' })).json().error.code).toBe('BAD_PATH');
+    expect((await a.app.inject({ url: '/reports/run-0/a%2f..%2f..%2fsecret.txt' })).json().error.code).toBe('BAD_PATH');
+    // A raw client (no path resolution) sending dot segments over a real socket.
+    await a.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (a.app.server.address() as AddressInfo).port;
+    for (const path of ['/reports/run-0/../../etc/passwd', '/reports/run-0/../run-0/index.html', '/reports/../reports/run-0/index.html']) {
+      const raw = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+      expect([400, 404], path).toContain(raw.status);
+      expect(raw.body, path).not.toContain('report 0');
+      expect(raw.body, path).not.toContain('root:');
+    }
+    expect((await a.app.inject({ url: '/reports/run-0/link.txt' })).json().error.code).toBe('BAD_PATH');
+    // N segments (a missing file: 404), N + 1 segments: 400 BAD_PATH.
+    const segs = (k: number) => Array.from({ length: k }, () => 'a').join('/');
+    expect((await a.app.inject({ url: `/reports/run-0/${segs(MAX_REPORT_PATH_SEGMENTS)}` })).json().error.code).toBe('NOT_FOUND');
+    expect((await a.app.inject({ url: `/reports/run-0/${segs(MAX_REPORT_PATH_SEGMENTS + 1)}` })).json().error.code).toBe('BAD_PATH');
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   });
 });

@@ -6,7 +6,7 @@ import { toHex } from '../../src/core/index.js';
 import { devAllocations, encodeAccountProof, genesisState, proveAccount, transferIdHex } from '../../src/ledger/index.js';
 import type { Transfer } from '../../src/ledger/index.js';
 import type { FinalizedEntry } from '../../src/protocol/index.js';
-import type { ApiBackend, FinalizedListener } from '../../src/node/api/index.js';
+import type { ApiBackend, DagVertexView, EpochApiView, FinalizedListener } from '../../src/node/api/index.js';
 import type { SubmitOutcome } from '../../src/node/runtime/index.js';
 import type { TxRecord } from '../../src/node/store/index.js';
 
@@ -65,6 +65,16 @@ export class FakeBackend implements ApiBackend {
   }
   telemetry() {
     return { engine: 'reference', height: 1, finalized: 1, telemetry: { temperature: 0.5 }, gauges: {}, lastFinalizedAt: null };
+  }
+  /** What GET /dag answers: null = the engine has no DAG. */
+  dagVertices: DagVertexView[] | null = null;
+  /** What GET /epoch answers: null = no epochs, undefined = none finalized yet. */
+  epochView: EpochApiView | null | undefined = null;
+  dag(limit: number) {
+    return this.dagVertices === null ? null : this.dagVertices.slice(0, limit);
+  }
+  epoch() {
+    return this.epochView;
   }
   async submit(tx: Transfer): Promise<SubmitOutcome> {
     this.submitted.push(tx);

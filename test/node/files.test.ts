@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyPairFromSeed, toHex } from '../../src/core/index.js';
-import { NodeError, canonicalJson, parseGenesis, readConfigFile, readKeyFile, resolveConfig, writeKeyFile } from '../../src/node/index.js';
+import { NodeError, canonicalJson, devnetParams, nodeGenesisRule, parseGenesis, readConfigFile, readKeyFile, resolveConfig, writeKeyFile } from '../../src/node/index.js';
 import type { GenesisFile } from '../../src/node/index.js';
 
 const dirs: string[] = [];
@@ -85,6 +85,28 @@ describe('genesis', () => {
     expect(code(() => parseGenesis({ ...base, extra: 1 }))).toBe('NODE_BAD_GENESIS');
     expect(code(() => parseGenesis({ ...base, validators: [] }))).toBe('NODE_BAD_GENESIS');
     expect(code(() => parseGenesis('not an object'))).toBe('NODE_BAD_GENESIS');
+  });
+
+  it('refuses a coherence genesis that leaves the proof-of-work hash check off (hashScaleLog2 absent or 256)', () => {
+    const coh = { ...base, engine: 'coherence' };
+    expect(code(() => parseGenesis(coh))).toBe('NODE_BAD_GENESIS');
+    expect(code(() => parseGenesis({ ...coh, params: { confirmations: 3 } }))).toBe('NODE_BAD_GENESIS');
+    expect(code(() => parseGenesis({ ...coh, params: { hashScaleLog2: 256 } }))).toBe('NODE_BAD_GENESIS');
+    expect(parseGenesis({ ...coh, params: { hashScaleLog2: 0 } }).file.engine).toBe('coherence');
+    expect(parseGenesis({ ...coh, params: { hashScaleLog2: 255 } }).file.engine).toBe('coherence');
+    expect(nodeGenesisRule('reference', null)).toBeNull();
+  });
+
+  it('devnet params: the coherence devnet runs real proof of work, caller params merge over the devnet defaults', () => {
+    const d = devnetParams('coherence', undefined) as Record<string, unknown>;
+    expect(d['hashScaleLog2']).toBe(0);
+    expect(parseGenesis({ ...base, engine: 'coherence', params: d }).file.engine).toBe('coherence');
+    const merged = devnetParams('coherence', { confirmations: 3 }) as Record<string, unknown>;
+    expect(merged['hashScaleLog2']).toBe(0);
+    expect(merged['confirmations']).toBe(3);
+    expect(devnetParams('pbft', { batchIntervalMs: 5 })).toEqual({ batchIntervalMs: 5 });
+    expect(devnetParams('pbft', undefined)).toBeUndefined();
+    expect(devnetParams('reference', { keepFinalBlocks: 32 })).toEqual({ keepFinalBlocks: 32 });
   });
 });
 

@@ -83,10 +83,19 @@ describe('a single-validator node', () => {
     });
     const acc = await client.account(toHex(devAddress(1)));
     expect(acc.balance).toBe(1007n);
+    // Telemetry: this node's submit-to-final time is one positive sample; nothing is pending.
+    const tel = (await (await fetch(`${url}/telemetry`)).json()) as { telemetry: Record<string, number> };
+    expect(tel.telemetry['finalityLatencyMs']).toBeGreaterThan(0);
+    expect(tel.telemetry['mempool']).toBe(0);
+    // The reference engine has neither a DAG nor epochs of proposals.
+    expect((await fetch(`${url}/dag`)).status).toBe(404);
+    expect((await fetch(`${url}/epoch`)).status).toBe(404);
     const again = await client.submit(tx);
     expect(again.ok && again.status).toBe(200); // already final: answered from the store
-    heightBefore = (await client.status()).height;
-    rootBefore = (await client.status()).stateRoot ?? '';
+    // One status read: two could straddle a new block (a single node keeps making them).
+    const st = await client.status();
+    heightBefore = st.height;
+    rootBefore = st.stateRoot ?? '';
     await node.stop();
     running.pop();
     client.close();

@@ -68,6 +68,7 @@ import { qcFromCbor, qcToCbor, signVote, verifyQC, verifyVote } from './qc.js';
 import type { Phase, QC } from './qc.js';
 import { nextDifficulty, powBits } from './thermo.js';
 import { vectorFromBytes, vectorToBytes } from './vector.js';
+import { squaredDistance } from './stats.js';
 
 type Out = Effect<TtMessage, PowJob>;
 type Input = EngineInput<TtMessage, PowResult>;
@@ -170,6 +171,30 @@ interface Final {
   readonly qc: QC;
 }
 
+/** One proposal of a finalized epoch as the API shows it. */
+export interface EpochProposalView {
+  /** Validator index, or -1 for a minted identity. */
+  readonly proposer: number;
+  readonly vector: readonly number[];
+  /** Euclidean distance of the vector from the epoch's aggregate. */
+  readonly distance: number;
+  /** Dropped by self-healing (outside the heal radius while the temperature was high). */
+  readonly flagged: boolean;
+}
+
+/** A finalized epoch: what it decided and from which proposals (read-only, for the API). */
+export interface EpochView {
+  readonly epoch: number;
+  /** Round of the commit QC and the leader of that round. */
+  readonly round: number;
+  readonly leader: NodeIndex;
+  readonly aggregate: readonly number[];
+  /** The design's temperature of the accepted proposals, before healing. */
+  readonly temperature: number;
+  readonly entropy: number;
+  readonly proposals: readonly EpochProposalView[];
+}
+
 /** Id of the (virtual) block before epoch 1: binds the chain id and the genesis state root. */
 export function genesisBlockHash(chainId: string, genesis: LedgerState): Uint8Array {
   return taggedHash('thermo/tt/genesis', utf8(chainId), genesis.root);
@@ -252,6 +277,35 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   }
 
   // ---- read-only views (status, adversaries, tests) -------------------------------------------
+
+  /**
+   * Finalized epoch `epoch` (one of the last KEEP_FINALS), or undefined. Recomputes the
+   * aggregate of its batch (pure and bit-exact, as every replica did before voting) to tell
+   * which proposals self-healing dropped; changes no state. A runtime that shows only durable
+   * data asks for the epoch its durable log ends at.
+   */
+  epochView(epoch: number): EpochView | undefined {
+    const f = this.finals.get(epoch);
+    if (f === undefined) return undefined;
+    const vectors = f.batch.proposals.map((p) => vectorFromBytes(p.vector));
+    const result = computeAggregate(vectors, this.aggregateConfig);
+    const aggregate = vectorFromBytes(f.batch.aggregate);
+    const healed = new Set(result.healed);
+    return Object.freeze({
+      epoch,
+      round: f.qc.round,
+      leader: leaderOf(epoch, f.qc.round, this.n),
+      aggregate,
+      temperature: result.temperature,
+      entropy: result.entropy,
+      proposals: f.batch.proposals.map((p, i) => ({
+        proposer: p.proposer,
+        vector: vectors[i]!,
+        distance: Math.sqrt(squaredDistance(vectors[i]!, aggregate)),
+        flagged: healed.has(i),
+      })),
+    });
+  }
 
   get epoch(): number {
     return this.ep.epoch;

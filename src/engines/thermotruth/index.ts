@@ -22,7 +22,7 @@ import { POW_JOBS } from './pow.js';
 import type { PowJob, PowResult } from './pow.js';
 
 export { ThermoTruthEngine, HONEST_POLICY, genesisBlockHash, leaderOf } from './engine.js';
-export type { ProposalPolicy } from './engine.js';
+export type { ProposalPolicy, EpochView, EpochProposalView } from './engine.js';
 export { computeAggregate, trimmedMean, healOutliers } from './aggregate.js';
 export type { AggregateConfig, AggregateResult } from './aggregate.js';
 export { median, componentMedian, mean, totalVariance, squaredDistance, norm } from './stats.js';

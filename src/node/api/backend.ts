@@ -50,6 +50,31 @@ export interface TelemetryView {
   readonly lastFinalizedAt: number | null;
 }
 
+/** One DAG vertex for GET /dag (engines with a DAG: negentropy). */
+export interface DagVertexView {
+  readonly id: string;
+  /** Validator index of the author, or -1 when the key is not a validator. */
+  readonly author: number;
+  readonly height: number;
+  readonly parents: readonly string[];
+  /** accepted | rejected | pending where the engine tells; 'unknown' where it does not. */
+  readonly status: string;
+  readonly txs: number;
+}
+
+/** The last finalized epoch for GET /epoch (engines with epochs of proposals: thermotruth). */
+export interface EpochApiView {
+  readonly epoch: number;
+  readonly round: number;
+  readonly leader: number;
+  readonly temperature: number;
+  readonly entropy: number;
+  /** The engine's current PoW difficulty (set for the next epoch by this one's entropy). */
+  readonly difficulty: number;
+  readonly aggregate: readonly number[];
+  readonly proposals: readonly { readonly proposer: number; readonly vector: readonly number[]; readonly distance: number; readonly flagged: boolean }[];
+}
+
 export type FinalizedListener = (entry: FinalizedEntry) => void;
 
 export interface ApiBackend {
@@ -63,6 +88,10 @@ export interface ApiBackend {
   account(address: Address): AccountView;
   proof(address: Address): ProofView;
   telemetry(): TelemetryView;
+  /** The newest `limit` DAG vertices, newest first; null when the engine has no DAG. */
+  dag(limit: number): readonly DagVertexView[] | null;
+  /** The last durable finalized epoch; null when the engine has no epochs, undefined before the first. */
+  epoch(): EpochApiView | null | undefined;
   submit(tx: Transfer): Promise<SubmitOutcome>;
   metrics(): string;
   /** Subscribes to durable finalizations; returns the unsubscribe function. */

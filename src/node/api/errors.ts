@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'NOT_FOUND'
+  | 'NOT_SUPPORTED'
+  | 'BAD_PATH'
   | 'METHOD_NOT_ALLOWED'
   | 'RATE_LIMITED'
   | 'TOO_MANY_STREAMS'

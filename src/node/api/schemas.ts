@@ -48,3 +48,11 @@ export const RangeQuery = Type.Object(
 export const ErrorSchema = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), detail: Type.Optional(Type.String()) }),
 });
+
+/** GET /dag: at most MAX_DAG_LIMIT vertices; DEFAULT_DAG_LIMIT without `limit`. */
+export const MAX_DAG_LIMIT = 256;
+export const DEFAULT_DAG_LIMIT = 48;
+export const DagQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })) }, { additionalProperties: false });
+
+/** GET /reports/:name/* : the router's wildcard is checked in reports.ts (segments, traversal). */
+export const ReportParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), '*': Type.String({ maxLength: 1024 }) }, { additionalProperties: false });

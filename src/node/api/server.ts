@@ -17,13 +17,20 @@
  *                                     each result {status, body}: what POST /txs would answer
  *   GET  /accounts/:address           balance and nonce in the latest durable finalized state
  *   GET  /accounts/:address/proof     the same with its sparse-Merkle proof against stateRoot
- *   GET  /telemetry                   engine gauges: temperature, coherence, difficulty, ...
+ *   GET  /telemetry                   engine gauges: temperature, coherence, difficulty, ...,
+ *                                     finalityLatencyMs and mempool for every engine
+ *   GET  /dag?limit=N                 newest DAG vertices (negentropy; 404 NOT_SUPPORTED otherwise)
+ *   GET  /epoch                       the last finalized epoch (thermotruth; 404 NOT_SUPPORTED otherwise)
+ *   GET  /reports                     report folders under the configured reports directory
+ *   GET  /reports/:name/*             a file of one report (plain path segments only: 400 BAD_PATH)
  *   GET  /events                      server-sent events: finalized, status
  *   GET  /metrics                     Prometheus text format
  *   GET  /                            the dashboard (src/dashboard/dist) or a placeholder page
  */
+import { resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { fromHexExact } from '../../core/index.js';
 import { transferIdHex } from '../../ledger/index.js';
@@ -34,7 +41,20 @@ import type { RateLimit } from '../util/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/index.js';
 import type { ApiBackend } from './backend.js';
 import { ApiError, apiError, errorBody } from './errors.js';
-import { AddressParams, BATCH_BODY_LIMIT, BatchBody, IdParams, RangeQuery, SubmitBody, TxIdParams } from './schemas.js';
+import {
+  AddressParams,
+  BATCH_BODY_LIMIT,
+  BatchBody,
+  DEFAULT_DAG_LIMIT,
+  DagQuery,
+  IdParams,
+  MAX_DAG_LIMIT,
+  RangeQuery,
+  ReportParams,
+  SubmitBody,
+  TxIdParams,
+} from './schemas.js';
+import { listReportFolders, openReportFile } from './reports.js';
 import { SseHub } from './sse.js';
 import { DEFAULT_DASHBOARD_DIR, dashboardFile, placeholderPage } from './static.js';
 import { transferFromBody } from './tx-input.js';
@@ -45,6 +65,8 @@ export interface ApiOptions {
   readonly rateLimit: RateLimit;
   readonly maxSseClients: number;
   readonly dashboardDir?: string;
+  /** Folder whose report folders GET /reports lists (default ./reports). */
+  readonly reportsDir?: string;
   /** Called once per response (metrics). */
   readonly onResponse?: (route: string, status: number) => void;
   /** Called for 5xx errors (logs). */
@@ -52,6 +74,8 @@ export interface ApiOptions {
   /** Period of the SSE `status` event; 0 disables it (tests). */
   readonly statusEventMs?: number;
 }
+
+export const DEFAULT_REPORTS_DIR = 'reports';
 
 export const DEFAULT_RANGE_LIMIT = 20;
 export const MAX_RANGE_LIMIT = 1000;
@@ -113,6 +137,7 @@ export function buildApi(backend: ApiBackend, options: ApiOptions): Api {
   const sse = new SseHub(options.maxSseClients);
   const buckets = new KeyedBuckets(options.rateLimit, MAX_RATE_KEYS);
   const dashboardDir = options.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
+  const reportsDir = resolvePath(options.reportsDir ?? DEFAULT_REPORTS_DIR);
 
   const unsubscribe = backend.onFinalized((e) => sse.send('finalized', entryJson(e)));
   const statusTimer =
@@ -256,6 +281,31 @@ export function buildApi(backend: ApiBackend, options: ApiOptions): Api {
   });
 
   app.get('/telemetry', async () => backend.telemetry());
+
+  app.get('/dag', { schema: { querystring: DagQuery } }, async (request) => {
+    const limit = request.query.limit === undefined ? DEFAULT_DAG_LIMIT : Number(request.query.limit);
+    if (limit < 1 || limit > MAX_DAG_LIMIT) throw apiError(400, 'BAD_REQUEST', `limit must be in [1, ${MAX_DAG_LIMIT}]`);
+    const vertices = backend.dag(limit);
+    if (vertices === null) throw apiError(404, 'NOT_SUPPORTED', `engine ${backend.status().engine} has no DAG`);
+    return { vertices };
+  });
+
+  app.get('/epoch', async () => {
+    const e = backend.epoch();
+    if (e === null) throw apiError(404, 'NOT_SUPPORTED', `engine ${backend.status().engine} has no epochs of proposals`);
+    if (e === undefined) throw apiError(404, 'NOT_FOUND', 'no epoch finalized yet');
+    return e;
+  });
+
+  app.get('/reports', async () => ({ reports: listReportFolders(reportsDir) }));
+
+  const reportFile = async (request: { params: { name: string; '*'?: string } }, reply: FastifyReply) => {
+    const f = openReportFile(reportsDir, request.params.name, request.params['*'] ?? '');
+    return reply.type(f.type).header('content-length', String(f.size)).send(f.stream);
+  };
+  // /reports/NAME (no slash) answers like /reports/NAME/ : the folder's index.html.
+  app.get('/reports/:name', { schema: { params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }) } }, reportFile);
+  app.get('/reports/:name/*', { schema: { params: ReportParams } }, reportFile);
 
   app.get('/metrics', async (_request, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(backend.metrics()));
 

@@ -5,7 +5,7 @@
  * Does not own: the node (src/node/node.ts), the command line (src/cli/commands/devnet.ts),
  * the load generator (src/node/client).
  */
-export { createDevnetLayout, DEFAULT_DEV_ACCOUNTS, DEVNET_PARAMS } from './layout.js';
+export { createDevnetLayout, devnetParams, DEFAULT_DEV_ACCOUNTS, DEVNET_PARAMS } from './layout.js';
 export type { DevnetLayout, DevnetLayoutOptions, DevnetNodeLayout } from './layout.js';
 export { DevnetSupervisor, tsxCommand, NODE_PROCESS_FLAGS, NODE_PROCESS_ENV } from './supervisor.js';
 export type { NodeCommand, SupervisorOptions } from './supervisor.js';

@@ -16,6 +16,7 @@ import type { GenesisFile } from '../genesis.js';
 import { writeKeyFile, readKeyFile } from '../keys.js';
 import { peerIdOf } from '../net/index.js';
 import { fromHexExact } from '../../core/index.js';
+import { targetForInterval } from '../../engines/coherence/index.js';
 import { freePorts } from './ports.js';
 
 export interface DevnetLayoutOptions {
@@ -62,10 +63,38 @@ export const DEFAULT_DEV_ACCOUNTS = 256;
  * its validators keep 16 blocks in memory instead of 1,024 (at 1,000 transfers/s that is most of a
  * node's memory).
  */
-export const DEVNET_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({
+/**
+ * Coherence on a devnet: real proof of work (hashScaleLog2 0: the full hash check; the node
+ * refuses a coherence genesis without it, src/node/genesis.ts), 2 s blocks so a demo finalizes
+ * within seconds, and an initial target for the hash power of ONE core (1,500 Kuramoto attempts/s,
+ * 8 % coherent: docs/protocols/coherence.md section 8), which is about what four miners sharing a
+ * small machine get; ASERT corrects the rest with a half-life of 20 intervals (the engine's ratio).
+ */
+export const DEVNET_COHERENCE_INTERVAL_MS = 2000;
+const DEVNET_COHERENCE = Object.freeze({
+  hashScaleLog2: 0,
+  targetIntervalMs: DEVNET_COHERENCE_INTERVAL_MS,
+  asertHalfLifeMs: 20 * DEVNET_COHERENCE_INTERVAL_MS,
+  initialTarget: `0x${targetForInterval(DEVNET_COHERENCE_INTERVAL_MS, 1500, 0.08, 1).toString(16)}`,
+});
+
+export const DEVNET_PARAMS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = Object.freeze({
   reference: Object.freeze({ keepFinalBlocks: 16 }),
   'reference-broken': Object.freeze({ keepFinalBlocks: 16 }),
+  coherence: DEVNET_COHERENCE,
 });
+
+/**
+ * The genesis params of a devnet: the devnet defaults of the engine with the caller's object
+ * merged over them (a caller's `{"confirmations": 3}` keeps the coherence devnet's real proof
+ * of work); a caller's non-object value replaces them.
+ */
+export function devnetParams(engine: string, params: unknown): unknown {
+  const base = DEVNET_PARAMS[engine];
+  if (params === undefined) return base;
+  if (base === undefined || params === null || typeof params !== 'object' || Array.isArray(params)) return params;
+  return { ...base, ...(params as Record<string, unknown>) };
+}
 
 export async function createDevnetLayout(o: DevnetLayoutOptions): Promise<DevnetLayout> {
   const dir = resolve(o.dir);
@@ -79,10 +108,11 @@ export async function createDevnetLayout(o: DevnetLayoutOptions): Promise<Devnet
   });
   const chainId = o.chainId ?? `thermo-devnet-${randomBytes(3).toString('hex')}`;
   const devAccounts = o.devAccounts ?? DEFAULT_DEV_ACCOUNTS;
+  const params = devnetParams(o.engine, o.params);
   const genesis: GenesisFile = {
     chainId,
     engine: o.engine,
-    ...((o.params ?? DEVNET_PARAMS[o.engine]) === undefined ? {} : { params: o.params ?? DEVNET_PARAMS[o.engine] }),
+    ...(params === undefined ? {} : { params }),
     epochMs: Date.now(),
     validators: keys.map((k) => k.publicKeyHex),
     devAccounts: { count: devAccounts, balance: (o.devBalance ?? 1_000_000_000_000n).toString() },
