@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { runScenario } from '../../src/sim/index.js';
+import { argsFromArgv, makeScenario, runScenario, scenarioFromArgs, scenarioToArgs } from '../../src/sim/index.js';
 import type { FuzzCase } from '../../src/sim/fuzz/index.js';
 import {
   CONTROLS,
@@ -193,6 +193,17 @@ describe('running a case', () => {
     expect(one[0]).toBeGreaterThan(0); // node 0 still hears 1 and 2
     expect(one[1]).toBe(sym[1]); // but 1 and 2 hear only each other, as in the symmetric cut
     expect(one[2]).toBe(sym[2]);
+  });
+
+  it('a one-way partition round-trips through the command line flags', () => {
+    const c = scenarioFromArgs({ engine: 'reference', nodes: '4', partitions: '1000:2000:0,1:oneway;3000:4000:2' });
+    expect(c.faults.partitions[0]).toEqual({ atMs: 1000, healAtMs: 2000, groups: [[0, 1]], oneWay: true });
+    expect(c.faults.partitions[1]!.oneWay).toBeUndefined();
+    const argv = scenarioToArgs(c);
+    expect(argv[argv.indexOf('--partitions') + 1]).toBe('1000:2000:0,1:oneway;3000:4000:2');
+    expect(scenarioFromArgs(argsFromArgv(argv))).toEqual(c);
+    expect(() => scenarioFromArgs({ engine: 'reference', partitions: '1000:2000:0:sideways' })).toThrow(/oneway/);
+    expect(() => makeScenario({ engine: 'reference', faults: { partitions: [{ atMs: 0, healAtMs: 1, groups: [], oneWay: true }] } })).toThrow(/first group/);
   });
 
   it('liveness: a node that never finalizes after the last heal fails the case', () => {
