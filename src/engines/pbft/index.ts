@@ -33,6 +33,7 @@ export type { PbftParams } from './params.js';
 export { PbftError, PBFT_PENALTY } from './errors.js';
 export type { PbftErrorType, PbftErrorCode } from './errors.js';
 export { equivocatingEngine, doubleVotingEngine } from './adversaries.js';
+export { answerFromRecords } from './sync-server.js';
 
 const definition: EngineDefinition<PbftMessage, PbftParams> = {
   name: 'pbft',

@@ -8,6 +8,8 @@
  */
 import { answerFromRecords } from '../../engines/reference/index.js';
 import type { ReferenceParams, RefMessage } from '../../engines/reference/index.js';
+import { answerFromRecords as pbftAnswerFromRecords } from '../../engines/pbft/index.js';
+import type { PbftMessage } from '../../engines/pbft/index.js';
 
 export type RecordReader = (key: string) => Uint8Array | undefined;
 
@@ -24,9 +26,14 @@ const reference: RecordSyncServer = {
   answer: (m, h, read, params) => answerFromRecords(m as RefMessage, h, read, (params as ReferenceParams).keepFinalBlocks),
 };
 
+const pbft: RecordSyncServer = {
+  answer: (m, h, read) => pbftAnswerFromRecords(m as PbftMessage, h, read),
+};
+
 const SERVERS: ReadonlyMap<string, RecordSyncServer> = new Map([
   ['reference', reference],
   ['reference-broken', reference],
+  ['pbft', pbft],
 ]);
 
 /** The record sync server of an engine, if its folder provides one. */
