@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyPairFromSeed, toHex } from '../../src/core/index.js';
-import { NodeError, canonicalJson, devnetParams, nodeGenesisRule, parseGenesis, readConfigFile, readKeyFile, resolveConfig, writeKeyFile } from '../../src/node/index.js';
+import { DEVNET_PARAMS, NodeError, canonicalJson, devnetParams, nodeGenesisRule, parseGenesis, readConfigFile, readKeyFile, resolveConfig, writeKeyFile } from '../../src/node/index.js';
 import type { GenesisFile } from '../../src/node/index.js';
 
 const dirs: string[] = [];
@@ -104,8 +104,11 @@ describe('genesis', () => {
     const merged = devnetParams('coherence', { confirmations: 3 }) as Record<string, unknown>;
     expect(merged['hashScaleLog2']).toBe(0);
     expect(merged['confirmations']).toBe(3);
-    expect(devnetParams('pbft', { batchIntervalMs: 5 })).toEqual({ batchIntervalMs: 5 });
-    expect(devnetParams('pbft', undefined)).toBeUndefined();
+    expect(devnetParams('pbft', { batchIntervalMs: 5 })).toEqual({ viewChangeTimeoutMs: 4000, batchIntervalMs: 5 });
+    expect(devnetParams('negentropy', undefined)).toBeUndefined();
+    expect(devnetParams('negentropy', { k: 5 })).toEqual({ k: 5 });
+    // Every devnet default is accepted by its engine.
+    for (const [engine, params] of Object.entries(DEVNET_PARAMS)) expect(parseGenesis({ ...base, engine, params }).file.engine).toBe(engine);
     expect(devnetParams('reference', { keepFinalBlocks: 32 })).toEqual({ keepFinalBlocks: 32 });
   });
 });
