@@ -35,6 +35,7 @@ export type { HotStuffParams } from './params.js';
 export { HotStuffError, HOTSTUFF_PENALTY } from './errors.js';
 export type { HotStuffErrorType, HotStuffErrorCode } from './errors.js';
 export { equivocatingEngine, doubleVotingEngine } from './adversaries.js';
+export { answerFromRecords } from './sync-server.js';
 
 const definition: EngineDefinition<HsMessage, HotStuffParams> = {
   name: 'hotstuff',

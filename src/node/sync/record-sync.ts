@@ -10,6 +10,8 @@ import { answerFromRecords } from '../../engines/reference/index.js';
 import type { ReferenceParams, RefMessage } from '../../engines/reference/index.js';
 import { answerFromRecords as pbftAnswerFromRecords } from '../../engines/pbft/index.js';
 import type { PbftMessage } from '../../engines/pbft/index.js';
+import { answerFromRecords as hotstuffAnswerFromRecords } from '../../engines/hotstuff/index.js';
+import type { HsMessage } from '../../engines/hotstuff/index.js';
 
 export type RecordReader = (key: string) => Uint8Array | undefined;
 
@@ -30,10 +32,15 @@ const pbft: RecordSyncServer = {
   answer: (m, h, read) => pbftAnswerFromRecords(m as PbftMessage, h, read),
 };
 
+const hotstuff: RecordSyncServer = {
+  answer: (m, h, read) => hotstuffAnswerFromRecords(m as HsMessage, h, read),
+};
+
 const SERVERS: ReadonlyMap<string, RecordSyncServer> = new Map([
   ['reference', reference],
   ['reference-broken', reference],
   ['pbft', pbft],
+  ['hotstuff', hotstuff],
 ]);
 
 /** The record sync server of an engine, if its folder provides one. */
