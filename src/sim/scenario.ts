@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly tamper?: MessageTamper;
   /** Observer of new finalized entries at honest nodes (node, virtual ms); the swarm's liveness check. */
   readonly onFinalize?: (node: number, atMs: number) => void;
+  /** Early end once settled (see SimulationOptions.settled); the swarm's runs use it. */
+  readonly settled?: (nowMs: number) => boolean;
   /** Wall clock for `wallMs` only (never enters the run); default performance.now. */
   readonly wallClock?: () => number;
 }
@@ -35,6 +37,7 @@ export function runScenario(config: ScenarioConfig | ScenarioInput, options: Run
     replay,
     ...(options.tamper !== undefined ? { tamper: options.tamper } : {}),
     ...(options.onFinalize !== undefined ? { onFinalize: options.onFinalize } : {}),
+    ...(options.settled !== undefined ? { settled: options.settled } : {}),
   });
   return sim.run(options.wallClock ?? (() => performance.now()));
 }

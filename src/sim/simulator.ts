@@ -123,6 +123,12 @@ export interface SimulationOptions {
   readonly replay: string;
   /** Observer of new finalized entries at honest nodes (node, virtual time); must not throw. */
   readonly onFinalize?: (node: number, atMs: number) => void;
+  /**
+   * Early end: at each whole simulated second after the measured duration, if this returns true
+   * and every acknowledged transfer is final at every honest node that is up, the run ends there
+   * (the rest of the drain is skipped). The swarm uses it; plain runs drain in full.
+   */
+  readonly settled?: (nowMs: number) => boolean;
 }
 
 export class Simulation {
@@ -157,6 +163,7 @@ export class Simulation {
   private msgsOutMeasured = 0;
   private events = 0;
   private truncated = false;
+  private settledEarly = false;
   private duplicated = 0;
   private penalties = 0;
   private readonly drops: Record<DropReason, number> = {
@@ -227,7 +234,7 @@ export class Simulation {
     const queue = this.queue;
     for (;;) {
       const next = queue.peek();
-      if (next === undefined || next.time > endMs) break;
+      if (next === undefined || next.time > endMs || this.settledEarly) break;
       if (this.events >= maxEvents) {
         this.truncated = true;
         break;
@@ -365,6 +372,11 @@ export class Simulation {
       case EV.SAMPLE: {
         this.trace.event(ev.kind, 0, now, 0, 0);
         this.gauges.sample(now / 1000);
+        const settled = this.options.settled;
+        if (settled !== undefined && now >= this.measuredEndMs && settled(now) && this.ackedNotFinal() === 0) {
+          this.settledEarly = true;
+          return;
+        }
         if (now + 1000 <= this.endMs) this.push(now + 1000, EV.SAMPLE, 0, 0, 0, null);
         return;
       }
@@ -731,20 +743,26 @@ export class Simulation {
   // Result
   // -------------------------------------------------------------------------------------------
 
-  private result(wallMs: number): SimResult {
-    const c = this.config;
-    const n = c.nodes;
-    const durationS = c.durationS;
-    let ackedNotFinal = 0;
+  /** Acknowledged transfers that some honest node that is up has not finalized. */
+  private ackedNotFinal(): number {
+    let count = 0;
     for (const [id, s] of this.workload.byId) {
       if (s.record.ackAt < 0) continue;
       for (const node of this.nodes) {
         if (node.honest && node.up && !this.invariants.finalizedAt(id, node.index)) {
-          ackedNotFinal++;
+          count++;
           break;
         }
       }
     }
+    return count;
+  }
+
+  private result(wallMs: number): SimResult {
+    const c = this.config;
+    const n = c.nodes;
+    const durationS = c.durationS;
+    const ackedNotFinal = this.ackedNotFinal();
     let minEntries = Number.POSITIVE_INFINITY;
     for (const node of this.nodes) {
       if (node.honest && node.up && node.finalizedEntries < minEntries) minEntries = node.finalizedEntries;

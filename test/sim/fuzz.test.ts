@@ -215,6 +215,9 @@ describe('running a case', () => {
     expect(v.stalled).toEqual([1, 2, 3]);
     const live = runCase({ ...c, byzantine: [3] });
     expect(live.failure).toBe(null);
+    // A settled run ends at a whole second after the load window, before the drain is over; a stalled one drains in full.
+    expect(live.summary.sim_end_ms).toBeLessThan((c.durationS + c.drainS) * 1000);
+    expect(v.summary.sim_end_ms).toBeGreaterThan((c.durationS + c.drainS) * 1000 - 1000);
   });
 });
 
