@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { SWARM_ENGINES, commitSeed, drawnReplay, runSeed } from '../../src/sim/fuzz/index.js';
 import type { SeedOutcome } from '../../src/sim/fuzz/index.js';
 
-const SMOKE_SEEDS = [1, 2];
+const SMOKE_SEEDS = [1, 2, 3];
 const SMOKE_MAX_NODES = 7;
 const DRAW = { maxNodes: SMOKE_MAX_NODES };
 
