@@ -6,7 +6,8 @@
  * (cost-model.ts), Byzantine behaviours and the tamper hook (adversary.ts), the client workload
  * (workload.ts), the online safety invariant checkers (invariants.ts), metrics (metrics.ts),
  * the trace hash (trace.ts), scenarios and the run loop (config.ts, scenario.ts, simulator.ts),
- * replay commands (replay.ts).
+ * replay commands (replay.ts); the swarm simulation (fuzz/: seeded fault cases, shrinking,
+ * control runs; its own face is src/sim/fuzz/index.ts).
  * Does not own: engines (src/engines; the simulator only drives the Engine contract of
  * src/protocol), ledger rules (src/ledger), the command line (src/cli), the real runtime
  * (src/node). Nothing here reads the wall clock except to report how long a run took.
