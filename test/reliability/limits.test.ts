@@ -17,7 +17,7 @@ import {
 } from '../../src/ledger/index.js';
 import { BATCH_BODY_LIMIT, MAX_RANGE_LIMIT, buildApi } from '../../src/node/api/index.js';
 import type { ApiOptions } from '../../src/node/api/index.js';
-import { MAX_VALIDATORS, parseGenesis } from '../../src/node/genesis.js';
+import { MAX_GENESIS_ACCOUNTS, MAX_VALIDATORS, parseGenesis } from '../../src/node/genesis.js';
 import { SIM_CHAIN_ID, simGenesis } from '../../src/sim/index.js';
 import { FakeBackend } from '../node/fake-backend.js';
 
@@ -132,4 +132,12 @@ describe('genesis bounds', () => {
     expect(parseGenesis(genesis(MAX_VALIDATORS)).validators.length).toBe(MAX_VALIDATORS);
     expect(() => parseGenesis(genesis(MAX_VALIDATORS + 1))).toThrow(/validators/);
   });
+
+  it('MAX_GENESIS_ACCOUNTS: a genesis with N accounts parses (~10 s: N state-tree inserts); N+1 is refused by the schema', () => {
+    const key = (i: number): string => i.toString(16).padStart(64, '0');
+    const accounts = Array.from({ length: MAX_GENESIS_ACCOUNTS }, (_, i) => ({ address: key(i + 7), balance: '1' }));
+    const genesis = (list: typeof accounts) => ({ chainId: 'limits', engine: 'pbft', epochMs: 1, validators: [key(1)], accounts: list });
+    expect(() => parseGenesis(genesis([...accounts, { address: key(3), balance: '1' }]))).toThrow(/accounts/);
+    expect(parseGenesis(genesis(accounts)).state.accountCount).toBe(MAX_GENESIS_ACCOUNTS);
+  }, 120_000);
 });
