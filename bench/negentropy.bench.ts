@@ -18,6 +18,7 @@
  *
  * Run: npx tsx bench/negentropy.bench.ts [safety|behaviours|latency|size|all] [--seeds N] [--n1000] [--tps1000 T]
  *      [--duration1000 S] [--drain1000 S] [--skip100]   latency: the n = 1000 run's length; skip n = 100
+ *      [--size-duration S]                              size: simulated seconds (default 60)
  *      [--only TEXT]   safety / behaviours: only the configurations whose label contains TEXT
  *                      (to split a sweep over processes)
  */
@@ -36,7 +37,7 @@ import {
   stateFromSnapshot,
   verifyHeaderSignature,
 } from '../src/engines/negentropy/index.js';
-import type { NegMessage, NegentropyParams } from '../src/engines/negentropy/index.js';
+import type { NegMessage, NegentropyParams, SuperBlock } from '../src/engines/negentropy/index.js';
 import { KEY_BYTES } from '../src/engines/negentropy/messages.js';
 import { binomialTail, decisionFailureBound, splitShare, worstWeightShare } from '../src/engines/negentropy/safety.js';
 import { SIM_CHAIN_ID, simGenesis, validatorKeyPair } from '../src/sim/index.js';
@@ -64,11 +65,17 @@ interface Run {
   readonly engines: Map<number, NegentropyEngine>;
   /** Query messages delivered and the (slot, peer) entries they carried. */
   readonly queries: { messages: number; keys: number };
+  /**
+   * Super-block cuts seen on the wire, by `height:txRoot`: nodes keep only the newest KEEP_CUTS
+   * cuts, and the replay-from-the-DAG measurement needs all of them.
+   */
+  readonly cuts: Map<string, string[]>;
 }
 
 function run(input: Omit<ScenarioInput, 'engine'>): Run {
   const engines = new Map<number, NegentropyEngine>();
   const queries = { messages: 0, keys: 0 };
+  const cuts = new Map<string, string[]>();
   const codec = {
     encode: negentropyDefinition.codec.encode,
     decode: (bytes: Uint8Array): NegMessage => {
@@ -76,7 +83,7 @@ function run(input: Omit<ScenarioInput, 'engine'>): Run {
       if (m.t === 'query') {
         queries.messages++;
         queries.keys += m.keys.length / KEY_BYTES;
-      }
+      } else if (m.t === 'sb-candidate') cuts.set(`${m.header.height}:${toHex(m.header.txRoot)}`, m.ids.map(toHex));
       return m;
     },
   };
@@ -89,7 +96,7 @@ function run(input: Omit<ScenarioInput, 'engine'>): Run {
       return e;
     },
   });
-  return { result: runScenario({ ...input, engine: 'negentropy' }, { resolve: () => definition }), engines, queries };
+  return { result: runScenario({ ...input, engine: 'negentropy' }, { resolve: () => definition }), engines, queries, cuts };
 }
 
 function pct(sorted: readonly number[], p: number): number | null {
@@ -218,12 +225,15 @@ function median(xs: number[]): number {
 }
 
 function size(): void {
-  const base = { nodes: 20, seed: 1, durationS: 60, drainS: 5, load: { tps: 50 }, costModel: 'zero' as const };
+  // 60 s by default; --size-duration 180 passes the 64 super-blocks after which cuts are trimmed
+  // (KEEP_CUTS), where the pruned size stops growing with the cuts.
+  const base = { nodes: 20, seed: 1, durationS: flag('size-duration', 60), drainS: 5, load: { tps: 50 }, costModel: 'zero' as const };
   for (const prune of [true, false]) {
     const t0 = performance.now();
-    const { result, engines } = run({ ...base, params: { prune, maxVertices: 1_000_000 } });
+    const { result, engines, cuts } = run({ ...base, params: { prune, maxVertices: 1_000_000 } });
+    const cutOf = (sb: SuperBlock): readonly string[] => (sb.ids.length > 0 ? sb.ids : (cuts.get(`${sb.index}:${toHex(sb.header.txRoot)}`) ?? []));
     const series = result.series['stored_bytes'] ?? [];
-    const overTime = series.filter((x) => x.t % 10 === 0).map((x) => ({ t: x.t, meanBytes: Math.round(x.mean), maxBytes: x.max }));
+    const overTime = series.filter((x) => x.t % (base.durationS > 60 ? 20 : 10) === 0).map((x) => ({ t: x.t, meanBytes: Math.round(x.mean), maxBytes: x.max }));
     const node = engines.get(0)!;
     const sbs = node.superBlocks(0);
     const snapshot = node.snapshot();
@@ -263,7 +273,7 @@ function size(): void {
           }
         }
         let state = simGenesis(result.config.load.accounts);
-        for (const sb of sbs.slice(1)) state = applyTransactions(state, sb.ids.map((id) => byId.get(id)!), SIM_CHAIN_ID).state;
+        for (const sb of sbs.slice(1)) state = applyTransactions(state, cutOf(sb).map((id) => byId.get(id)!), SIM_CHAIN_ID).state;
         times.push(performance.now() - t);
         replayRootMatches = toHex(state.root) === toHex(node.finalizedState().root);
       }
