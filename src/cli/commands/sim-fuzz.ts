@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isThermoError, setVerifyMemo } from '../../core/index.js';
+import { badConfig } from '../../sim/index.js';
 import type { FuzzCase, FuzzVerdict, SeedOutcome } from '../../sim/fuzz/index.js';
 import { CONTROL_REASONS, SWARM_ENGINES, controlCase, decodeCase, drawCase, drawnReplay, requireProfile, runCase, runSeed } from '../../sim/fuzz/index.js';
 import type { CliContext } from '../command.js';
@@ -24,7 +25,7 @@ import { EXIT } from '../command.js';
 function int(v: unknown, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'string' ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name}: an integer >= ${min}, got ${String(v)}`);
+  if (!Number.isSafeInteger(n) || n < min) throw badConfig(`--${name}`, `an integer >= ${min}, got ${String(v)}`);
   return n;
 }
 
@@ -107,7 +108,7 @@ function action(ctx: CliContext, opts: Readonly<Record<string, unknown>>): void 
       return;
     }
     const engine = opts['engine'];
-    if (typeof engine !== 'string') throw new Error(`--engine NAME is required (one of ${SWARM_ENGINES.join(', ')}), or --case`);
+    if (typeof engine !== 'string') throw badConfig('--engine', `required (one of ${SWARM_ENGINES.join(', ')}), or --case`);
     requireProfile(engine);
     if (opts['control'] === true) {
       const c = controlCase(engine);
@@ -136,7 +137,7 @@ function action(ctx: CliContext, opts: Readonly<Record<string, unknown>>): void 
     if (!json) print(`${engine}: ${count} seed(s) from ${from}, ${failed} failed`);
     ctx.exitCode = failed === 0 ? EXIT.OK : EXIT.FAILED;
   } catch (err) {
-    if (!isThermoError(err) && !(err instanceof Error && err.message.startsWith('--'))) throw err;
+    if (!isThermoError(err)) throw err;
     ctx.io.stderr(`thermo sim fuzz: ${err.message}\n`);
     ctx.exitCode = EXIT.USAGE;
   }
