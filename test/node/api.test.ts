@@ -75,6 +75,16 @@ describe('POST /txs', () => {
     }
   });
 
+  it('a URL with a bad percent-escape is 400 BAD_REQUEST in the API error shape (the router refuses it before any route)', async () => {
+    const { api: a } = make();
+    for (const url of ['/%', '/accounts/%/proof', '/txs/%zz']) {
+      const r = await a.app.inject({ method: 'GET', url });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.code).toBe('BAD_REQUEST');
+      expect(typeof r.json().error.message).toBe('string');
+    }
+  });
+
   it('wrong types, missing and extra fields are 400 BAD_REQUEST', async () => {
     const { api: a } = make();
     const good = jsonTx(tx());

@@ -133,6 +133,12 @@ export function buildApi(backend: ApiBackend, options: ApiOptions): Api {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     requestTimeout: 60_000,
     return503OnClosing: true,
+    // The router refuses a URL it cannot decode (a bad percent-escape: FST_ERR_BAD_URL) before any
+    // route or error handler runs; without this it would answer in fastify's own error shape.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const e = mapFrameworkError(err);
+      void reply.status(e.status).send(errorBody(e.code, e.message, e.type.detail));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const sse = new SseHub(options.maxSseClients);
   const buckets = new KeyedBuckets(options.rateLimit, MAX_RATE_KEYS);

@@ -23,10 +23,6 @@ export async function apiRequestVerdict(api: Api, req: ApiRequest): Promise<stri
     } catch {
       return `${r.statusCode} without a JSON error body: ${r.body.slice(0, 200)}`;
     }
-    // Known deviation (docs/reliability-cluster.md, findings): a URL with a bad percent-escape is
-    // refused by fastify's router before any route runs, with fastify's flat error shape
-    // {"error": "Bad Request", "code": "FST_ERR_BAD_URL", ...}; still a 400, never a 5xx.
-    if (code === undefined && r.statusCode === 400 && (r.json() as { code?: unknown }).code === 'FST_ERR_BAD_URL') return null;
     if (typeof code !== 'string') return `${r.statusCode} without an error code: ${r.body.slice(0, 200)}`;
   }
   return null;
