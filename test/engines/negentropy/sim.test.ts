@@ -12,6 +12,9 @@ import { runNegentropy } from './sim-harness.js';
 const N = 20;
 const FAST = { attackIntervalMs: 500, superBlockTxs: 16, superBlockMaxDelayMs: 500, superBlockAttemptMs: 1000 };
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+// Whole simulations: about 10 s each on an idle 2-core machine, several times that when the
+// machine is shared; the default 60 s limit made a passing sweep fail under load.
+const SIM_TIMEOUT_MS = 300_000;
 
 describe('safety sweep (n = 20, split-world double spends)', () => {
   it.each([
@@ -27,14 +30,14 @@ describe('safety sweep (n = 20, split-world double spends)', () => {
       expect(s.finalized, result.replay).toBeGreaterThan(0);
       expect(s.acked_not_final, result.replay).toBe(0);
     }
-  });
+  }, SIM_TIMEOUT_MS);
 
   it.each(['flip', 'sample-poison'])('20 %% Byzantine (%s): zero violations', (behaviour) => {
     for (const seed of SEEDS.slice(0, 3)) {
       const { result } = runNegentropy({ nodes: N, seed, durationS: 2.5, drainS: 2.5, load: { tps: 8 }, byzantine: { fraction: 0.2, behaviour }, params: FAST });
       expect(result.summary.safety_violations, result.replay).toBe(0);
     }
-  });
+  }, SIM_TIMEOUT_MS);
 });
 
 describe('control runs: the checker fires', () => {
@@ -47,12 +50,12 @@ describe('control runs: the checker fires', () => {
     const { result } = runNegentropy({ nodes: N, seed: 1, durationS: 4, drainS: 1, load: { tps: 4 }, byzantine: { fraction: 0.75, behaviour: 'split-world' }, params: FAST });
     expect(result.summary.violations_by_kind.agreement).toBeGreaterThan(0);
     expect(result.replay).toContain('--engine negentropy');
-  });
+  }, SIM_TIMEOUT_MS);
 
   it("the design's literal rule (final when T < T_c) breaks agreement at 10 % split-world", () => {
     const { result } = runNegentropy({ nodes: N, seed: 1, durationS: 3, drainS: 1, load: { tps: 4 }, byzantine: { fraction: 0.1, behaviour: 'split-world' }, params: { ...FAST, finalRule: 'temperature' } });
     expect(result.summary.violations_by_kind.agreement).toBeGreaterThan(0);
-  });
+  }, SIM_TIMEOUT_MS);
 });
 
 describe('partition', () => {
@@ -80,7 +83,7 @@ describe('partition', () => {
     expect(s.acked_not_final, result.replay).toBe(0);
     const tips = [...engines.values()].map((e) => [e.status().height, e.status().stateRoot]);
     expect(new Set(tips.map((t) => JSON.stringify(t))).size).toBe(1);
-  });
+  }, SIM_TIMEOUT_MS);
 });
 
 describe('super-block sync and light clients', () => {
@@ -108,7 +111,7 @@ describe('super-block sync and light clients', () => {
     // against the header chain (a jump), not by replaying history.
     const own = (decisions.get(19) ?? []).filter((d) => d.slot.startsWith('cs:')).length;
     expect(own).toBeLessThan(engines.get(19)!.latestSuperBlock().count);
-  });
+  }, SIM_TIMEOUT_MS);
 
   it("a light client verifies a balance from a simulated node's headers and proof alone", () => {
     const { engines } = runNegentropy({ nodes: 8, seed: 4, durationS: 3, drainS: 2, load: { tps: 8, accounts: 16 }, params: FAST });
@@ -119,7 +122,7 @@ describe('super-block sync and light clients', () => {
     const r = verifyBalance({ index: 0, hash: genesisSb!.hash }, headers.map((h) => h.header), who, proof, (a) => node.latestSuperBlock() && validatorKey(a));
     expect(r.index).toBe(node.latestSuperBlock().index);
     expect(r.account).toEqual(node.finalizedState().account(who));
-  });
+  }, SIM_TIMEOUT_MS);
 });
 
 import { validatorKeyPair } from '../../../src/sim/index.js';
