@@ -115,9 +115,14 @@ export class ThermoNode implements ApiBackend {
     const genesis = readGenesis(config.genesis);
     const keyFile = config.key === undefined ? undefined : readKeyFile(config.key);
     phase('genesis');
-    if (config.store.deepCheck) await deepCheckStore(config.dataDir);
+    // A passed deep check also vouches for an unwritten whole-page tail (store/file-check.ts).
+    let tailVerified = false;
+    if (config.store.deepCheck) {
+      await deepCheckStore(config.dataDir);
+      tailVerified = true;
+    }
     phase('deepCheck');
-    const { store, restored, fresh } = NodeStore.open({ dataDir: config.dataDir, genesisHash: genesis.hash });
+    const { store, restored, fresh } = NodeStore.open({ dataDir: config.dataDir, genesisHash: genesis.hash, tailVerified });
     phase('storeOpen');
     let node: ThermoNode | undefined;
     try {

@@ -5,7 +5,7 @@
  * another chain, another schema or another validator key. The deep check runs in a child
  * process and reports the same damage.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
@@ -127,6 +127,35 @@ describe('damaged or foreign stores are refused', () => {
     expect(err.message).toContain('truncated');
     truncateSync(dataFile(dir), 5000); // shorter than the two meta pages
     expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
+  });
+
+  it('a whole-page tail the metadata counts but never wrote (lmdb loose pages): refused unless the deep check read every record, then opened intact', async () => {
+    const dir = tmp();
+    await populate(dir);
+    const file = dataFile(dir);
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt32LE(24 + 24); // meta page 0: header (24), meta fields (24), free-db record: page size first
+    // The newer meta page says the file has one more page than it has: what a SIGKILL right
+    // after a commit that freed its own last page leaves behind.
+    const metaAt = (page: number): number => page * pageSize + 24;
+    const txn = (page: number): bigint => bytes.readBigUInt64LE(metaAt(page) + 24 + 2 * 48 + 8);
+    const current = txn(1) > txn(0) ? 1 : 0;
+    const lastAt = metaAt(current) + 24 + 2 * 48;
+    const last = bytes.readBigUInt64LE(lastAt);
+    expect(Number(last + 1n) * pageSize).toBe(bytes.length);
+    const patched = Buffer.from(bytes);
+    patched.writeBigUInt64LE(last + 1n, lastAt);
+    writeFileSync(file, patched);
+    const err = expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
+    expect(err.message).toContain('1 page(s) past the end');
+    await expect(deepCheckStore(dir)).resolves.toEqual({ unwrittenTailPages: 1 });
+    const { store, restored } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS, tailVerified: true });
+    expect(restored.get('block/1')).toEqual(CANARY);
+    await store.close();
+    // A partial page, or a cut that takes a tree's root page, stays truncation even then.
+    writeFileSync(file, patched.subarray(0, patched.length - 100));
+    expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS, tailVerified: true }), 'STORE_TRUNCATED');
+    await expect(deepCheckStore(dir)).rejects.toMatchObject({ code: 'STORE_TRUNCATED' });
   });
 
   it('a damaged meta page: STORE_CORRUPT (lmdb would crash on it)', async () => {

@@ -15,17 +15,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StoreError, corrupt } from './errors.js';
 import { checkDataFile } from './file-check.js';
+import type { DataFileCheck } from './file-check.js';
 import { storePath } from './store.js';
 
 /** Longest the child may take; a larger store needs a larger bound. */
 export const DEEP_CHECK_TIMEOUT_MS = 120_000;
 const CHILD = fileURLToPath(new URL('./check-child.mjs', import.meta.url));
 
-export function deepCheckStore(dataDir: string, timeoutMs = DEEP_CHECK_TIMEOUT_MS): Promise<void> {
+/**
+ * Resolves with the metadata check's result once every record read back intact (then a whole-page
+ * unwritten tail is known benign: open the store with `tailVerified`); rejects with a StoreError.
+ */
+export function deepCheckStore(dataDir: string, timeoutMs = DEEP_CHECK_TIMEOUT_MS): Promise<DataFileCheck> {
   const path = storePath(dataDir);
-  if (!existsSync(join(path, 'data.mdb'))) return Promise.resolve();
+  if (!existsSync(join(path, 'data.mdb'))) return Promise.resolve({ unwrittenTailPages: 0 });
+  let fileCheck: DataFileCheck;
   try {
-    checkDataFile(join(path, 'data.mdb')); // truncation and meta damage: refused before lmdb maps the file
+    // Truncation and meta damage: refused before lmdb maps the file. A whole-page tail past the
+    // end with every root inside is left to the child: reading every record proves it benign.
+    fileCheck = checkDataFile(join(path, 'data.mdb'), { tailVerified: true });
   } catch (err) {
     return Promise.reject(err);
   }
@@ -59,7 +67,7 @@ export function deepCheckStore(dataDir: string, timeoutMs = DEEP_CHECK_TIMEOUT_M
         return;
       }
       if (typeof verdict === 'object' && verdict !== null && 'ok' in verdict && verdict.ok === true) {
-        resolve();
+        resolve(fileCheck);
         return;
       }
       const reason = typeof verdict === 'object' && verdict !== null && 'reason' in verdict ? String(verdict.reason) : 'unknown';

@@ -2,8 +2,18 @@
  * A structural check of lmdb's data file, run BEFORE lmdb maps it. lmdb trusts its file: a
  * truncated file makes it touch pages past the end (SIGBUS) and a damaged meta page makes it
  * follow garbage pointers (SIGSEGV). Both kill the process with no message, so we read the two
- * meta pages ourselves and refuse a file whose metadata is damaged or that is shorter than the
- * last page the metadata points to.
+ * meta pages ourselves and refuse a file whose metadata is damaged or that is cut short.
+ *
+ * "Cut short" needs care: the file may legitimately end before the last page the metadata
+ * counts (`last used page`). LMDB does not write a transaction's *loose* pages (allocated at
+ * the end of the file, then freed again in the same transaction: they go to the free list,
+ * lmdb's mdb_page_flush skips P_LOOSE pages) although they advance the last page number; a
+ * node SIGKILLed right after such a commit restarts with a file one or more whole pages
+ * shorter than `(last + 1) x page size` and nothing lost (seen in the real-cluster test).
+ * So: a size that is not a whole number of pages, or that cuts off a tree's root page, is
+ * truncation (STORE_TRUNCATED); a whole-page shortfall with every root inside the file is
+ * accepted only once the deep check (deep-check.ts, which reads every record in a child
+ * process and would die on a missing page) has passed (`tailVerified`), and refused otherwise.
  *
  * Layout (little-endian, 64-bit build, as written by the lmdb 3.x that lmdb-js ships; verified
  * against freshly written files in test/node/store-corruption.test.ts): each of pages 0 and 1
@@ -46,21 +56,33 @@ function isPowerOfTwo(n: number): boolean {
   return n >= 512 && n <= 65536 && (n & (n - 1)) === 0;
 }
 
+export interface DataFileCheckOptions {
+  /** The deep check read every record of this file: a whole-page unwritten tail is benign. */
+  readonly tailVerified?: boolean;
+}
+
+export interface DataFileCheck {
+  /** Whole pages the metadata counts past the end of the file (unwritten loose pages). */
+  readonly unwrittenTailPages: number;
+}
+
+const NOTHING_MISSING: DataFileCheck = Object.freeze({ unwrittenTailPages: 0 });
+
 /**
  * Throws STORE_TRUNCATED or STORE_CORRUPT when the file cannot be handed to lmdb safely.
  * A missing file is fine (lmdb creates it); so is an empty one left by a crash during creation.
  */
-export function checkDataFile(path: string): void {
+export function checkDataFile(path: string, options: DataFileCheckOptions = {}): DataFileCheck {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return NOTHING_MISSING;
     throw new StoreError({ code: 'STORE_IO', path, reason: err instanceof Error ? err.message : String(err) });
   }
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return;
+    if (size === 0) return NOTHING_MISSING;
     const head = Buffer.alloc(Math.min(size, 2 * 65536));
     readSync(fd, head, 0, head.length, 0);
     const first = readMeta(head, 0);
@@ -82,12 +104,23 @@ export function checkDataFile(path: string): void {
     }
     const current = second.txnId > first.txnId ? second : first;
     const expected = Number(current.lastPage + 1n) * current.pageSize;
-    if (size < expected) {
-      throw new StoreError(
+    if (size >= expected) return NOTHING_MISSING;
+    const truncated = (why: string): StoreError =>
+      new StoreError(
         { code: 'STORE_TRUNCATED', path, size, expected },
-        `store at ${path} is truncated: ${size} bytes, but its metadata needs ${expected}; refusing to start`,
+        `store at ${path} is truncated: ${size} bytes, but its metadata needs ${expected} (${why}); refusing to start`,
       );
+    // lmdb writes whole pages only: a partial page is a cut file.
+    if (size % current.pageSize !== 0) throw truncated('not a whole number of pages');
+    const pagesInFile = BigInt(size / current.pageSize);
+    for (const root of current.roots) {
+      if (root !== INVALID_PAGE && root >= pagesInFile) throw truncated(`a tree's root page ${root} is past the end`);
     }
+    const unwrittenTailPages = Number(current.lastPage + 1n - pagesInFile);
+    if (options.tailVerified !== true) {
+      throw truncated(`${unwrittenTailPages} page(s) past the end; only the deep check can tell unwritten free pages from lost ones`);
+    }
+    return Object.freeze({ unwrittenTailPages });
   } finally {
     closeSync(fd);
   }

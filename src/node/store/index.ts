@@ -11,5 +11,6 @@ export type { StoreBatch, TxRecord, OpenStoreOptions, OpenedStore } from './stor
 export { StoreError } from './errors.js';
 export type { StoreErrorType, StoreErrorCode } from './errors.js';
 export { checkDataFile } from './file-check.js';
+export type { DataFileCheck, DataFileCheckOptions } from './file-check.js';
 export { deepCheckStore, DEEP_CHECK_TIMEOUT_MS } from './deep-check.js';
 export { seal, unseal, CHECKSUM_BYTES } from './checksum.js';

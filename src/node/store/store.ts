@@ -48,6 +48,11 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** Hex genesis hash: a new store records it, an existing one must match it. */
   readonly genesisHash: string;
+  /**
+   * The deep check (deepCheckStore) passed on this store just before: a whole-page unwritten
+   * tail is then accepted (file-check.ts says why it happens). Default false: refused.
+   */
+  readonly tailVerified?: boolean;
 }
 
 export interface OpenedStore {
@@ -131,7 +136,7 @@ export class NodeStore {
   static open(options: OpenStoreOptions): OpenedStore {
     const path = storePath(options.dataDir);
     mkdirSync(path, { recursive: true });
-    checkDataFile(join(path, 'data.mdb'));
+    checkDataFile(join(path, 'data.mdb'), { tailVerified: options.tailVerified === true });
     let env: RootDatabase;
     try {
       env = open({ path, overlappingSync: false, maxDbs: 16, encoding: 'binary' });
