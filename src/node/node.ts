@@ -9,8 +9,8 @@
  * open the API. The node's libp2p identity is its validator key.
  */
 import { randomBytes } from 'node:crypto';
-import { Prng, equalBytes, toHex } from '../core/index.js';
-import { blockHash, encodeAccountProof, encodeTransfer, proveAccount, transferIdHex } from '../ledger/index.js';
+import { Prng, toHex } from '../core/index.js';
+import { encodeAccountProof, encodeTransfer, proveAccount, transferIdHex } from '../ledger/index.js';
 import type { Address, Transfer } from '../ledger/index.js';
 import type { ErasedEngine, ErasedEngineDefinition, FinalizedEntry } from '../protocol/index.js';
 import { buildApi } from './api/index.js';
@@ -386,24 +386,22 @@ export class ThermoNode implements ApiBackend {
   }
 
   /**
-   * The engine's newest DAG vertices (negentropy). This reads the engine's in-memory DAG, which
-   * may run one store batch ahead of the durable state: a display, it acknowledges nothing.
-   * The engine exposes no vertex status (accepted / rejected / pending) yet: 'unknown'.
+   * The engine's newest DAG vertices (negentropy) with their status (accepted = final, rejected,
+   * pending) and whether this node prefers them now. This reads the engine's in-memory DAG,
+   * which may run one store batch ahead of the durable state: a display, it acknowledges nothing.
    */
   dag(limit: number): readonly DagVertexView[] | null {
     if (!(this.engine instanceof NegentropyEngine)) return null;
-    const keys = this.genesis.validators;
-    const blocks = this.engine.vertices();
-    const views = blocks.map((b) => ({
-      id: toHex(blockHash(b)),
-      author: keys.findIndex((k) => equalBytes(k, b.header.proposer)),
-      height: b.header.height,
-      parents: b.header.parents.map(toHex),
-      status: 'unknown',
-      txs: b.txs.length,
+    return this.engine.vertexViews(limit).map((v) => ({
+      id: v.id,
+      author: v.proposer,
+      height: v.height,
+      parents: v.parents,
+      status: v.status,
+      preferred: v.preferred,
+      final: v.final,
+      txs: v.block.txs.length,
     }));
-    views.sort((a, b) => b.height - a.height || (a.id < b.id ? -1 : 1));
-    return views.slice(0, limit);
   }
 
   /** The last durable finalized epoch (thermotruth), from the engine's kept finals. */

@@ -32,7 +32,7 @@ import { ConflictBook } from './conflict-book.js';
 import { ConflictSet } from './conflict-set.js';
 import type { CheckedVertex, VertexEnv } from './dag-check.js';
 import { checkVertex } from './dag-check.js';
-import { Dag } from './dag.js';
+import { Dag, VertexStatus } from './dag.js';
 import { NegentropyError } from './errors.js';
 import { KEY_BYTES, MAX_SYNC_HEADERS, SLOT_DIGEST_BYTES, bitmap, setBit } from './messages.js';
 import type { NegMessage, OtherAnswer, WantKind } from './messages.js';
@@ -101,6 +101,19 @@ export interface SlotView {
   readonly estimate: readonly number[];
   readonly preference: string | null;
   readonly decided: string | null;
+}
+
+/** One vertex as a display shows it (vertexViews). */
+export interface VertexView {
+  readonly id: string;
+  readonly block: Block;
+  readonly height: number;
+  readonly parents: readonly string[];
+  /** Validator index of the proposer. */
+  readonly proposer: number;
+  readonly status: 'pending' | 'accepted' | 'rejected';
+  readonly preferred: boolean;
+  readonly final: boolean;
 }
 
 export class NegentropyEngine implements Engine<NegMessage> {
@@ -283,6 +296,28 @@ export class NegentropyEngine implements Engine<NegMessage> {
   /** The vertices this node holds (for measurements: what a node without super-blocks would sync). */
   vertices(): readonly Block[] {
     return this.dag.all().map((v) => v.block);
+  }
+
+  /**
+   * The newest `limit` held vertices, highest first (ties by id), for displays (the node's
+   * GET /dag): status from the DAG (accepted vertices are final: every transfer in them won a
+   * decided conflict set); `preferred` when every transfer in it is its set's current preference
+   * (what this node would vote for now). Read-only.
+   */
+  vertexViews(limit: number): readonly VertexView[] {
+    const all = this.dag.all();
+    all.sort((a, b) => b.height - a.height || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const out: VertexView[] = [];
+    for (const v of all.slice(0, Math.max(0, limit))) {
+      const st = this.dag.status(v.id);
+      const status = st === VertexStatus.Accepted ? 'accepted' : st === VertexStatus.Rejected ? 'rejected' : 'pending';
+      const preferred = v.slots.every((slot, i) => {
+        const set = this.book.get(slot);
+        return set === undefined ? status === 'accepted' : set.preference === v.txIds[i];
+      });
+      out.push(Object.freeze({ id: v.id, block: v.block, height: v.height, parents: v.parents, proposer: v.proposer, status, preferred, final: status === 'accepted' }));
+    }
+    return Object.freeze(out);
   }
 
   /** A snapshot of the newest finalized state (what a syncing node downloads). */

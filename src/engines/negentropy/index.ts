@@ -21,7 +21,7 @@ import { DEFAULT_NEGENTROPY_PARAMS, parseNegentropyParams } from './params.js';
 import type { NegentropyParams } from './params.js';
 
 export { NegentropyEngine, TICK } from './engine.js';
-export type { SbCandidate, SlotView } from './engine.js';
+export type { SbCandidate, SlotView, VertexView } from './engine.js';
 export { NegentropyError } from './errors.js';
 export type { NegentropyErrorType, NegentropyErrorCode } from './errors.js';
 export { DEFAULT_NEGENTROPY_PARAMS, parseNegentropyParams, checkParams } from './params.js';

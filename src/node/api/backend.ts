@@ -59,6 +59,10 @@ export interface DagVertexView {
   readonly parents: readonly string[];
   /** accepted | rejected | pending where the engine tells; 'unknown' where it does not. */
   readonly status: string;
+  /** Every transfer in it is this node's current preference for its conflict set. */
+  readonly preferred?: boolean;
+  /** Accepted: its transfers won decided conflict sets (Snowball decisions are final). */
+  readonly final?: boolean;
   readonly txs: number;
 }
 

@@ -62,6 +62,20 @@ describe('client transfers', () => {
     expect(m.t === 'vertex' && m.block.txs.length).toBe(2);
     expect(e.status().telemetry['dagVertices']).toBe(2);
   });
+
+  it('vertexViews: newest first with status, preference and finality; genesis accepted and final; bounded by limit', () => {
+    const e = started();
+    e.handle({ kind: 'transaction', now: 1, tx: transfer(1, 0) });
+    e.handle({ kind: 'timer', now: 200, timer: TICK });
+    const views = e.vertexViews(10);
+    expect(views.map((v) => [v.height, v.status, v.preferred, v.final, v.block.txs.length])).toEqual([
+      [1, 'pending', true, false, 1],
+      [0, 'accepted', true, true, 0],
+    ]);
+    expect(views[0]!.parents).toEqual([views[1]!.id]);
+    expect(e.vertexViews(1).map((v) => v.height)).toEqual([1]);
+    expect(e.vertexViews(0)).toEqual([]);
+  });
 });
 
 describe('peer input', () => {
