@@ -6,51 +6,15 @@
  * beyond f where the agreement checker must fire.
  */
 import { describe, expect, it } from 'vitest';
-import { maxFaulty } from '../../../src/protocol/index.js';
-import { runScenario } from '../../../src/sim/index.js';
+import { bftSeedSweep, runBft } from '../../support/bft-sim.js';
 import type { ScenarioInput, SimResult } from '../../../src/sim/index.js';
 
-const BEHAVIOURS = ['silent', 'equivocate', 'double-vote'] as const;
-const LOAD = { tps: 20, accounts: 64 };
-
-function faultsFor(kind: number, n: number): ScenarioInput['faults'] {
-  switch (kind % 4) {
-    case 0:
-      return {};
-    case 1:
-      return { loss: 0.03, duplicate: 0.01, reorder: 0.05, reorderMaxMs: 150 };
-    case 2:
-      return { crashes: [{ node: n - 1, atMs: 1200, restartAtMs: 2400 }] };
-    default:
-      return { partitions: [{ atMs: 1000, healAtMs: 2500, groups: [[0]] }], clockSkewMs: 100 };
-  }
-}
-
 function run(input: Omit<ScenarioInput, 'engine'>): SimResult {
-  return runScenario({ engine: 'pbft', durationS: 4, drainS: 8, load: LOAD, params: { batchIntervalMs: 100 }, ...input });
-}
-
-function report(r: SimResult): string {
-  return `${r.replay}\n${JSON.stringify(r.violations.slice(0, 3))}\n${JSON.stringify(r.engineErrors.slice(0, 3))}`;
+  return runBft('pbft', input);
 }
 
 describe('pbft in the simulator, f Byzantine replicas', () => {
-  for (const n of [4, 7]) {
-    it(`n = ${n}: 20 seeds, no safety violation, every acknowledged transfer finalized`, () => {
-      const f = maxFaulty(n);
-      for (let seed = 1; seed <= 20; seed++) {
-        const behaviour = BEHAVIOURS[seed % 3]!;
-        const r = run({ nodes: n, seed, byzantine: { fraction: f / n, behaviour }, faults: faultsFor(seed, n) });
-        const s = r.summary;
-        expect(s.safety_violations, report(r)).toBe(0);
-        expect(s.engine_errors, report(r)).toBe(0);
-        expect(s.byzantine).toBe(f);
-        expect(s.finalized_entries, report(r)).toBeGreaterThan(0);
-        expect(s.acked, report(r)).toBeGreaterThan(0);
-        expect(s.acked_not_final, report(r)).toBe(0);
-      }
-    });
-  }
+  bftSeedSweep('pbft');
 
   it('a silent primary: the request timer fires, the view changes, and progress resumes', () => {
     const r = run({ nodes: 4, seed: 5, byzantine: { nodes: [0], behaviour: 'silent' } });
