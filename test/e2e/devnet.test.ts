@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../../src/node/index.js';
-import type { FinalEntryJson, NodeClient } from '../../src/node/index.js';
+import { allEntries, sleep, waitFor } from '../support/devnet-polling.js';
 
 const NODES = 4;
 const VICTIM = 2;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let supervisor: DevnetSupervisor | null = null;
 let gen: LoadGenerator | null = null;
@@ -28,24 +27,6 @@ afterAll(async () => {
   supervisor?.killAllNow();
   if (process.env['THERMO_KEEP_E2E'] === undefined && !failed) rmSync(dir, { recursive: true, force: true });
 }, 30_000);
-
-async function allEntries(client: NodeClient): Promise<FinalEntryJson[]> {
-  const out: FinalEntryJson[] = [];
-  for (;;) {
-    const page = await client.blocks(out.length, 1000);
-    out.push(...page);
-    if (page.length < 1000) return out;
-  }
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond().catch(() => false)) return;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('devnet end to end', () => {
   it('keeps every acknowledged transfer through a SIGKILL and restart; all nodes agree', async () => {

@@ -27,7 +27,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
-import type { FinalEntryJson, NodeClient } from '../../src/node/index.js';
+import type { NodeClient } from '../../src/node/index.js';
+import { allEntries, sleep, waitFor } from '../support/devnet-polling.js';
 import { FAULT_GATE_ENV } from '../../src/node/net/fault-gate.js';
 
 const NODES = 4;
@@ -39,7 +40,6 @@ const STOP_MS = 10_000;
 const PARTITION_MS = 6_000;
 const DAMAGED = 1;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'thermo-cluster-'));
 let supervisor: DevnetSupervisor | null = null;
 let gen: LoadGenerator | null = null;
@@ -61,24 +61,6 @@ afterAll(async () => {
   supervisor?.killAllNow();
   if (process.env['THERMO_KEEP_E2E'] === undefined && !failed) rmSync(dir, { recursive: true, force: true });
 }, 30_000);
-
-async function allEntries(client: NodeClient): Promise<FinalEntryJson[]> {
-  const out: FinalEntryJson[] = [];
-  for (;;) {
-    const page = await client.blocks(out.length, 1000);
-    out.push(...page);
-    if (page.length < 1000) return out;
-  }
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond().catch(() => false)) return;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Flips one bit in every place the ASCII string `needle` is written in `file`; returns how many. */
 function flipEveryOccurrence(file: string, needle: string): number {
