@@ -33,6 +33,9 @@ function wellFormed(svg: string): boolean {
   return stack.length === 0 && roots === 1;
 }
 
+/** Smoke size, seeds 1 and 2, n = 4: the beyond-the-bound points where at least one run broke safety. */
+const CONTROLS_THAT_FIRE: Record<string, string[]> = { pbft: ['equivocate/split-worlds'], hotstuff: ['double-vote/split-worlds'] };
+
 describe('thermo bench claims --size smoke', () => {
   let dir = '';
   let stdout = '';
@@ -83,6 +86,18 @@ describe('thermo bench claims --size smoke', () => {
     // ThermoTruth never breaks safety within its bound.
     for (const p of json.points.filter((q) => q.experiment !== 'safety' || (q as unknown as { key: { side: string } }).key.side === 'within')) {
       if (p.engine === 'thermotruth') expect(p.runs.every((r) => r.violations === 0)).toBe(true);
+    }
+  });
+
+  it('safety: PBFT and HotStuff keep zero violations within the bound; beyond it the checkers fire', () => {
+    type SafetyPoint = { experiment: string; engine: string; key: Record<string, string | number>; runs: { violations: number }[] };
+    const points = (JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8')) as { points: SafetyPoint[] }).points.filter((p) => p.experiment === 'safety');
+    for (const engine of ['pbft', 'hotstuff']) {
+      const mine = points.filter((p) => p.engine === engine);
+      expect(mine.some((p) => p.key['network'] === 'split-worlds')).toBe(true);
+      for (const p of mine.filter((q) => q.key['side'] === 'within')) expect(p.runs.map((r) => r.violations), JSON.stringify(p.key)).toEqual([0, 0]);
+      const fired = mine.filter((p) => p.key['side'] === 'beyond' && p.runs.some((r) => r.violations > 0)).map((p) => `${p.key['behaviour']}/${p.key['network']}`);
+      expect(fired, engine).toEqual(CONTROLS_THAT_FIRE[engine]);
     }
   });
 

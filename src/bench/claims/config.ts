@@ -63,6 +63,11 @@ export interface SafetyExperiment {
   readonly tps: number;
   readonly durationS: number;
   readonly drainS: number;
+  /**
+   * Length of the split-worlds runs (run.ts `splitWorlds`): two phases of half this each, long
+   * enough for a three-chain HotStuff commit in each world.
+   */
+  readonly splitDurationS: number;
 }
 
 export interface ClaimsPlan {
@@ -120,7 +125,7 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
       error: { n: 6, ttParams, fractions: [0, 0.34], adversaries: ['outlier', 'in-range-drag'], rules: ['boltzmann', 'literal'], tps: 5, durationS: 1.5, drainS: 1 },
       bandwidthClaim: { engines: ALL, ns: [4], maxN: {}, tps: 40, durationS: 1.5, drainS: 1 },
       sybil: { n: 6, ttParams, fractions: [0.34], adversaries: ['outlier'], sybils: 3, tps: 5, durationS: 1.5, drainS: 1 },
-      safety: { engines: ['thermotruth', ...BASELINES], ns: [4], tps: 10, durationS: 1.5, drainS: 1 },
+      safety: { engines: ['thermotruth', ...BASELINES], ns: [4], tps: 10, durationS: 1.5, drainS: 1, splitDurationS: 6 },
     });
   }
   if (size === 'default') {
@@ -148,7 +153,7 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
       error: { n: 15, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 2, durationS: 2, drainS: 1 },
       bandwidthClaim: { engines: WITHOUT_COHERENCE, ns: [16], maxN: {}, tps: 100, durationS: 3, drainS: 2 },
       sybil: { n: 15, ttParams, fractions: [0.2, 0.33], adversaries: ['outlier', 'in-range-drag'], sybils: 5, tps: 2, durationS: 2, drainS: 1 },
-      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 1.5, drainS: 1.5 },
+      safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7], tps: 20, durationS: 1.5, drainS: 1.5, splitDurationS: 6 },
     });
   }
   return freeze({
@@ -161,6 +166,6 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
     error: { n: 30, ttParams, fractions, adversaries, rules: ['boltzmann', 'dlpsw', 'literal'], tps: 5, durationS: 5, drainS: 1 },
     bandwidthClaim: { engines: ALL, ns: [16, 64, 100], maxN: { coherence: 64, negentropy: 64 }, tps: 100, durationS: 6, drainS: 3 },
     sybil: { n: 30, ttParams, fractions: [0.1, 0.2, 0.33], adversaries: ['outlier', 'in-range-drag', 'split-world'], sybils: 10, tps: 5, durationS: 5, drainS: 1 },
-    safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7, 10], tps: 20, durationS: 4, drainS: 2 },
+    safety: { engines: ['thermotruth', ...BASELINES], ns: [4, 7, 10], tps: 20, durationS: 4, drainS: 2, splitDurationS: 6 },
   });
 }

@@ -73,7 +73,7 @@ export function claimsMarkdown(data: ClaimsData, claims: readonly ClaimResult[],
   out.push('## Safety across seeds');
   out.push('');
   out.push(
-    `Each engine with at most f = faultBound(n) Byzantine nodes (within the bound: zero violations expected) and with f + 1 (beyond it: the checkers should fire, if the behaviour is strong enough to break agreement), every behaviour it knows, ${p.seeds.length} seeds each, 1% message loss and 2% reordering.`,
+    `Each engine with at most f = faultBound(n) Byzantine nodes (within the bound: zero violations expected) and with f + 1 (beyond it: the checkers should fire, if the behaviour is strong enough to break agreement), every behaviour it knows, ${p.seeds.length} seeds each, on two networks. 'lossy': ${p.safety.durationS} s with 1% message loss and 2% reordering. 'split-worlds' (${p.safety.splitDurationS} s): the Byzantine nodes are 0..b-1 and reach everyone; the correct nodes are split in two halves that never hear each other, the second half cut off for the first half of the run, then the first half cut off for good, and the Byzantine nodes crash and restart (forgetting their votes) at the switch. Beyond the bound each world holds a quorum, which is what a double-voting node needs to get two conflicting decisions; within it they cannot both, and the engines must stay safe.`,
   );
   out.push('');
   out.push(table(safetyTable(data)));

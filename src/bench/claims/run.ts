@@ -6,7 +6,7 @@
  */
 import type { ErasedEngineDefinition } from '../../protocol/index.js';
 import { knownBehaviours, makeScenario, replayCommand, runScenario } from '../../sim/index.js';
-import type { ScenarioInput } from '../../sim/index.js';
+import type { FaultConfig, ScenarioInput } from '../../sim/index.js';
 import type { ClaimsPlan } from './config.js';
 import { METRIC_NAMES, countingDefinition, measure } from './measure.js';
 import type { MetricName, RunMetrics, SigCounter } from './measure.js';
@@ -148,11 +148,21 @@ export function jobsOf(plan: ClaimsPlan, available: (name: string) => boolean, l
           jobs.push({
             experiment: 'safety',
             engine,
-            key: { n, behaviour, side, byzantine: count },
+            key: { n, behaviour, side, byzantine: count, network: 'lossy' },
             input: (seed) => ({
               ...base(engine, n, f.tps, f.durationS, f.drainS, seed),
               byzantine: { fraction: count / n, behaviour },
               faults: { loss: 0.01, reorder: 0.02, reorderMaxMs: 50 },
+            }),
+          });
+          jobs.push({
+            experiment: 'safety',
+            engine,
+            key: { n, behaviour, side, byzantine: count, network: 'split-worlds' },
+            input: (seed) => ({
+              ...base(engine, n, f.tps, f.splitDurationS, f.drainS, seed),
+              byzantine: { nodes: range(count), fraction: count / n, behaviour },
+              faults: splitWorlds(n, count, f.splitDurationS * 1000),
             }),
           });
         }
@@ -160,6 +170,37 @@ export function jobsOf(plan: ClaimsPlan, available: (name: string) => boolean, l
     }
   }
   return jobs;
+}
+
+function range(k: number): number[] {
+  return Array.from({ length: k }, (_, i) => i);
+}
+
+/**
+ * The schedule that removes quorum intersection when the Byzantine nodes are more than the
+ * bound: Byzantine nodes 0..b-1 stay connected to everyone; the correct nodes are split in two
+ * halves H1, H2 that never hear each other. First half of the run: H2 is cut off (the world is
+ * B + H1); then H1 is cut off for good (the world is B + H2), and the Byzantine nodes crash and
+ * restart at the switch, forgetting what they voted (amnesia). With b = f + 1 each world can
+ * hold a quorum, so a behaviour that votes for whatever it is shown (double-vote) gets two
+ * conflicting decisions; with b = f the two worlds cannot both reach 2f + 1 and the engines must
+ * stay safe. The standard split-brain argument (Castro and Liskov 1999, section 4.5; Yin et al.
+ * 2019, section 4.4) made concrete for the simulator; test/engines/hotstuff/sim.test.ts runs
+ * the n = 4 case as its control.
+ */
+function splitWorlds(n: number, b: number, durationMs: number): Partial<FaultConfig> {
+  const correct = Array.from({ length: n - b }, (_, i) => b + i);
+  const half = Math.ceil(correct.length / 2);
+  const h1 = correct.slice(0, half);
+  const h2 = correct.slice(half);
+  const switchMs = Math.round(durationMs / 2);
+  return {
+    partitions: [
+      { atMs: 0, healAtMs: switchMs, groups: [h2] },
+      { atMs: switchMs, healAtMs: null, groups: [h1] },
+    ],
+    crashes: range(b).map((node) => ({ node, atMs: switchMs, restartAtMs: switchMs + 100 })),
+  };
 }
 
 /** Engines named anywhere in the plan, and whether each resolves. */

@@ -383,9 +383,9 @@ export function safetyTable(data: ClaimsData): Table {
     const v = p.runs.reduce((a, r) => a + r.violations, 0);
     const withV = p.runs.filter((r) => r.violations > 0).length;
     const errs = p.runs.reduce((a, r) => a + r.engineErrors, 0);
-    rows.push([p.engine, String(p.key['n']), String(p.key['behaviour']), `${p.key['byzantine']} (${p.key['side']} the bound)`, `${withV} of ${p.runs.length}`, String(v), String(errs)]);
+    rows.push([p.engine, String(p.key['n']), String(p.key['behaviour']), String(p.key['network']), `${p.key['byzantine']} (${p.key['side']} the bound)`, `${withV} of ${p.runs.length}`, String(v), String(errs)]);
   }
-  return { columns: ['engine', 'n', 'behaviour', 'Byzantine nodes', 'runs with a violation', 'violations', 'engine errors'], rows };
+  return { columns: ['engine', 'n', 'behaviour', 'network', 'Byzantine nodes', 'runs with a violation', 'violations', 'engine errors'], rows };
 }
 
 export function claimsOf(data: ClaimsData): ClaimResult[] {
