@@ -6,8 +6,10 @@
  *  - A replica enters view q + 1 as soon as it sees a QC of view q (responsiveness: no waiting
  *    for a timer on the happy path), or view v when it votes for a proposal of view v.
  *  - The view timer fires after viewTimeoutMs * 2^k, where k counts consecutive views that
- *    ended by timeout (capped at maxBackoffExponent); any new QC resets k to 0. Exponential
- *    backoff is what lets correct replicas' views overlap long enough after GST.
+ *    ended by timeout (capped at maxBackoffExponent, default 2); a QC newer than any known
+ *    resets k to 0 (the engine decides what is new). Exponential backoff lets correct replicas'
+ *    views overlap after GST; the small cap keeps a run of failed views from pushing timers to
+ *    a minute (docs/protocols/hotstuff.md, "Deviations", 5).
  *  - On a timeout the replica moves to the next view and broadcasts NEW-VIEW(v + 1, highQC);
  *    the leader of v + 1 proposes once it holds n - f of them (or a QC of view v). A replica
  *    that sees f + 1 replicas in views above its own joins the highest view f + 1 of them have
