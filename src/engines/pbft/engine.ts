@@ -13,7 +13,8 @@
  * Checkpoints and watermarks: checkpoint.ts. View changes: a request timer per replica runs
  * while it holds client transfers that are not executed; when it fires the replica stops
  * accepting messages of view v and multicasts VIEW-CHANGE(v + 1, ...); the new primary
- * gathers a quorum of them and multicasts NEW-VIEW with the O set (view-change.ts). Timers back
+ * gathers a quorum of them and multicasts NEW-VIEW with the O set (view-change.ts). The
+ * view-change timer starts once a quorum of VIEW-CHANGEs is held (TOCS 4.5.2, rule 2); timers back
  * off exponentially across consecutive failed view changes. A replica that sees f + 1
  * view-change messages for higher views joins them.
  *
@@ -123,6 +124,8 @@ export class PbftEngine implements Engine<PbftMessage> {
   private mode: Status = 'normal';
   /** View changes started since the last execution: the backoff exponent. */
   private vcAttempts = 0;
+  /** The view whose view-change timer is armed (-1: none); see maybeArmViewChangeTimer. */
+  private vcTimerView = -1;
   private exec: Executed;
   private readonly archive = new Map<number, { readonly block: Block; readonly view: number; readonly commits: readonly CertVote[] }>();
   private readonly archiveIndex = new Map<string, number>();
@@ -311,9 +314,9 @@ export class PbftEngine implements Engine<PbftMessage> {
     return inst;
   }
 
-  private timeoutMs(): number {
+  private timeoutMs(attempts: number = this.vcAttempts): number {
     const p = this.ctx.params;
-    return p.viewChangeTimeoutMs * 2 ** Math.min(this.vcAttempts, p.maxBackoffExponent);
+    return p.viewChangeTimeoutMs * 2 ** Math.min(Math.max(0, attempts), p.maxBackoffExponent);
   }
 
   // ---- inputs --------------------------------------------------------------------------------
@@ -325,8 +328,8 @@ export class PbftEngine implements Engine<PbftMessage> {
     for (const p of this.local.values()) this.gossip(p, now, out);
     if (this.mode === 'view-change') {
       // Restarted in the middle of a view change: announce it again.
+      // Its timer starts once a quorum of VIEW-CHANGEs for this view is back (liveness rule 2).
       this.sendViewChange(now, out);
-      out.push({ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: now + this.timeoutMs() });
     } else {
       // Batches accepted before a crash: announce our PREPARE again (same digest, so safe).
       if (this.primary(this.view) !== this.ctx.self) {
@@ -351,7 +354,7 @@ export class PbftEngine implements Engine<PbftMessage> {
         return;
       case VIEW_CHANGE_TIMER:
         // No NEW-VIEW in time: try the next view, waiting longer (vcAttempts grew).
-        if (this.mode === 'view-change') this.startViewChange(this.view + 1, now, out);
+        if (this.mode === 'view-change' && this.vcTimerView === this.view) this.startViewChange(this.view + 1, now, out);
         return;
       case BATCH_TIMER:
         this.batchArmed = false;
@@ -902,13 +905,33 @@ export class PbftEngine implements Engine<PbftMessage> {
     }
     // Durable before the VIEW-CHANGE leaves: a restarted replica never returns to view v.
     out.push({ kind: 'persist', key: VIEW_KEY, value: encodeViewRecord(target, true), sync: true });
+    // The timer of the previous view (if armed) must not move us on from this one.
+    this.vcTimerView = -1;
+    out.push({ kind: 'cancel-timer', timer: VIEW_CHANGE_TIMER });
     this.sendViewChange(now, out);
-    out.push({ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: now + this.timeoutMs() });
     this.vcAttempts++;
     out.push({ kind: 'metric', name: 'view', value: target });
     for (const v of [...this.vcs.keys()]) if (v < target) this.vcs.delete(v);
     this.future.splice(0, this.future.length, ...this.future.filter((x) => x.view >= target));
+    this.maybeArmViewChangeTimer(now, out);
     if (this.primary(target) === this.ctx.self) this.tryNewView(now, out);
+  }
+
+  /**
+   * TOCS 2002, section 4.5.2, liveness rule 2: a replica that multicast VIEW-CHANGE for v starts
+   * its view-change timer only once it holds VIEW-CHANGEs for v from a quorum (its own
+   * included). Without a quorum no NEW-VIEW can be formed anyway, so moving on to v + 1 would
+   * only double the timeout and let the replicas that started earlier run a view ahead of the
+   * others (each group then times out in a view the other has left: issue 8). Until then the
+   * replica re-sends its VIEW-CHANGE every retransmission period.
+   */
+  private maybeArmViewChangeTimer(now: number, out: Out[]): void {
+    if (this.mode !== 'view-change' || this.vcTimerView === this.view) return;
+    const m = this.vcs.get(this.view);
+    if (m === undefined || m.size < this.quorum || !m.has(this.ctx.self)) return;
+    this.vcTimerView = this.view;
+    // The k-th view change since the last execution waits base * 2^(k - 1) (section 4.5.2).
+    out.push({ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: now + this.timeoutMs(this.vcAttempts - 1) });
   }
 
   private sendViewChange(now: number, out: Out[]): void {
@@ -973,7 +996,10 @@ export class PbftEngine implements Engine<PbftMessage> {
       const sorted = [...highest.values()].sort((a, b) => b - a);
       this.startViewChange(sorted[this.f]!, now, out);
     }
-    if (this.mode === 'view-change' && vc.newView === this.view && this.primary(this.view) === this.ctx.self) this.tryNewView(now, out);
+    if (this.mode === 'view-change' && vc.newView === this.view) {
+      this.maybeArmViewChangeTimer(now, out);
+      if (this.primary(this.view) === this.ctx.self) this.tryNewView(now, out);
+    }
   }
 
   /** As the new primary: with a quorum of VIEW-CHANGE messages, multicast NEW-VIEW. */
@@ -1035,6 +1061,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     this.storedNV = nv;
     this.instances.clear();
     this.pendingPP.clear();
+    this.vcTimerView = -1;
     out.push({ kind: 'persist', key: VIEW_KEY, value: encodeViewRecord(view, false), sync: true }, { kind: 'cancel-timer', timer: VIEW_CHANGE_TIMER });
     out.push({ kind: 'metric', name: 'view', value: view });
     if (o.checkpoint.seq > this.checkpoints.low) {

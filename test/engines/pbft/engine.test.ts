@@ -11,7 +11,7 @@ import { blockHash, encodeBlock } from '../../../src/ledger/index.js';
 import { validatorKeyPair } from '../../../src/sim/index.js';
 import { MAX_FUTURE_MESSAGES, MAX_VIEW_AHEAD, PbftEngine, REQUEST_TIMER, VIEW_CHANGE_TIMER, verifyVote } from '../../../src/engines/pbft/index.js';
 import type { PbftMessage } from '../../../src/engines/pbft/index.js';
-import { CHAIN, GENESIS, G_HEADER, broadcasts, craftBlock, ctxFor, msg, penalties, prePrepare, transfer, vote } from './helpers.js';
+import { CHAIN, GENESIS, GENESIS_CKPT, G_HEADER, broadcasts, craftBlock, ctxFor, msg, penalties, prePrepare, transfer, viewChange, vote } from './helpers.js';
 import type { Out } from './helpers.js';
 
 const N = 4;
@@ -115,10 +115,37 @@ describe('pbft view change', () => {
     if (vc.t !== 'view-change') throw new Error('unreachable');
     expect(vc.vc.newView).toBe(1);
     expect(vc.vc.prepared.map((c) => [c.view, c.seq, toHex(blockHash({ header: c.header, txs: [] }))])).toEqual([[0, 1, toHex(d1)]]);
-    expect(out.some((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toBe(true);
+    // Liveness rule 2 (TOCS 4.5.2): no view-change timer until a quorum of VIEW-CHANGEs is held.
+    expect(out.some((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toBe(false);
     expect(e.viewState()).toMatchObject({ view: 1, status: 'view-change' });
     // Normal-case messages of view 0 are no longer accepted.
     expect(broadcasts(e.handle(msg(0, prePrepare(0, 2, craftBlock(2, b1.block.header, b1.state).block))), 'prepare')).toEqual([]);
+  });
+
+  it('the view-change timer starts with the quorum of VIEW-CHANGEs (liveness rule 2), not before', () => {
+    const e = replica(2);
+    e.handle({ kind: 'transaction', now: 10, tx: transfer(5, 0) });
+    const first = e.handle({ kind: 'timer', now: 1010, timer: REQUEST_TIMER });
+    expect(first.some((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toBe(false);
+    // A timer of an older view that was not cancelled in time does not move the replica on.
+    e.handle({ kind: 'timer', now: 1500, timer: VIEW_CHANGE_TIMER });
+    expect(e.viewState()).toMatchObject({ view: 1, status: 'view-change' });
+    // While waiting, the VIEW-CHANGE is re-sent every retransmission period (500 ms).
+    expect(broadcasts(e.handle({ kind: 'timer', now: 1510, timer: 'retransmit' }), 'view-change')).toHaveLength(1);
+    // Replica 3's VIEW-CHANGE: 2 of quorum 3, still no timer.
+    const two = e.handle(msg(3, { t: 'view-change', vc: viewChange(1, 3, GENESIS_CKPT, []) }, 1600));
+    expect(two.some((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toBe(false);
+    // Replica 0's: a quorum; the first view change since the last execution waits the base 1000 ms.
+    const three = e.handle(msg(0, { t: 'view-change', vc: viewChange(1, 0, GENESIS_CKPT, []) }, 1700));
+    expect(three.filter((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toEqual([{ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: 2700 }]);
+    // No NEW-VIEW from replica 1 in time: view 2, whose timer again waits for a quorum.
+    const next = e.handle({ kind: 'timer', now: 2700, timer: VIEW_CHANGE_TIMER });
+    expect(e.viewState()).toMatchObject({ view: 2, status: 'view-change' });
+    expect(next.some((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toBe(false);
+    e.handle(msg(3, { t: 'view-change', vc: viewChange(2, 3, GENESIS_CKPT, []) }, 2800));
+    const armed = e.handle(msg(0, { t: 'view-change', vc: viewChange(2, 0, GENESIS_CKPT, []) }, 2900));
+    // The second view change in a row waits twice as long.
+    expect(armed.filter((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toEqual([{ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: 4900 }]);
   });
 
   it('the new primary re-proposes the prepared batch in NEW-VIEW and the backups accept it', () => {

@@ -1,0 +1,32 @@
+/**
+ * Regressions the swarm (src/sim/fuzz, docs/RELIABILITY.md, issue 8) found in the PBFT engine.
+ * Safety held in all of them; acknowledged transfers were never finalized.
+ *
+ * 1. View desynchronisation. A replica started its view-change timer as soon as it sent its own
+ *    VIEW-CHANGE, so while no quorum could form (two of five correct replicas crashed, f silent)
+ *    the replicas that timed out first kept moving to higher views, doubling their timeouts,
+ *    one view ahead of the rest; after the restarts each group timed out in a view the other
+ *    had already left. Now the timer starts only with VIEW-CHANGEs from a quorum (TOCS 2002,
+ *    section 4.5.2, liveness rule 2), so nobody moves on while a NEW-VIEW cannot exist.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeCase, runCase } from '../../../src/sim/fuzz/index.js';
+
+describe('pbft: swarm regressions', () => {
+  it('two overlapping honest crashes with f silent no longer split the replicas across views', () => {
+    // Before the fix: 9 of 19 acknowledged transfers never final (three replicas in view 7,
+    // two in a view change to view 8, timers at 16-32 s). n = 7, replicas 3 and 6 silent,
+    // replicas 1 and 2 down for ~2 s at the same time, reordering.
+    const v = runCase(
+      decodeCase(
+        'eyJ2IjoxLCJlbmdpbmUiOiJwYmZ0Iiwic2VlZCI6Miwibm9kZXMiOjcsImJ5emFudGluZSI6WzMsNl0sImJlaGF2aW91ciI6InNpbGVudCIsImF0dGFja3MiOltdLCJsb3NzIjowLCJkdXBsaWNhdGUiOjAsInJlb3JkZXIiOjAuMTU0LCJyZW9yZGVyTWF4TXMiOjYzNiwicGFydGl0aW9ucyI6W10sImNyYXNoZXMiOlt7Im5vZGUiOjIsImF0TXMiOjIzMjksInJlc3RhcnRBdE1zIjo0ODg3fSx7Im5vZGUiOjEsImF0TXMiOjI0NTUsInJlc3RhcnRBdE1zIjo0MTg5fV0sInNrZXdzIjpbMCwwLDAsMCwwLDAsMF0sImR1cmF0aW9uUyI6OCwiZHJhaW5TIjozMCwidHBzIjozLCJwYXJhbXMiOm51bGwsImxpdmVuZXNzTXMiOjMwMDAwfQ',
+      ),
+    );
+    expect(v.safetyViolations, v.replay).toBe(0);
+    expect(v.failure, v.replay).toBe(null);
+    expect(v.stalled).toEqual([]);
+    expect(v.ackedNotFinal).toBe(0);
+    expect(v.summary.acked).toBe(19);
+    expect(v.summary.finalized).toBe(19);
+  });
+});
