@@ -111,6 +111,10 @@ export class HotStuffEngine implements Engine<HsMessage> {
   private lastProposal: { readonly view: number; readonly block: Block } | null = null;
   /** The view of this replica's latest NEW-VIEW, re-broadcast while it is still in that view. */
   private announcedView = 0;
+  /** When the proposal, the vote and the NEW-VIEW above last left (re-sent retransmitMs later). */
+  private proposalSentAt = 0;
+  private voteSentAt = 0;
+  private announcedAt = 0;
   /** A block replicas voted for that this (next) leader lacks, and until when to wait for it. */
   private awaitBlock = '';
   private awaitUntil = 0;
@@ -449,6 +453,7 @@ export class HotStuffEngine implements Engine<HsMessage> {
       this.persistSafety(true, out);
       const signature = signVote(this.keyPair, this.ctx.chainId, node.view, node.hash);
       this.lastVote = Object.freeze({ view: node.view, hash: node.hash, signature });
+      this.voteSentAt = now;
       out.push({ kind: 'cost', op: 'sig-sign', count: 1 });
       const next = this.leader(node.view + 1);
       if (next === this.ctx.self) this.countVote(this.ctx.self, node.view, node.hash, signature, now, out);
@@ -678,6 +683,7 @@ export class HotStuffEngine implements Engine<HsMessage> {
     out.push({ kind: 'metric', name: 'view', value: view }, { kind: 'metric', name: 'view-timeouts', value: this.pacemaker.backoff });
     this.persistSafety(false, out);
     this.announcedView = view;
+    this.announcedAt = now;
     out.push({ kind: 'broadcast', message: { t: 'new-view', view, qc: this.highQC, vote: this.lastVote } });
     if (this.leader(view) === this.ctx.self) {
       const v = this.lastVote;
@@ -787,6 +793,7 @@ export class HotStuffEngine implements Engine<HsMessage> {
     out.push({ kind: 'cost', op: 'sig-sign', count: 1 });
     out.push({ kind: 'broadcast', message: { t: 'proposal', block: batch.block } });
     this.lastProposal = Object.freeze({ view, block: batch.block });
+    this.proposalSentAt = now;
     this.accept(node, true, now, out);
   }
 
@@ -806,40 +813,50 @@ export class HotStuffEngine implements Engine<HsMessage> {
       const peer = this.syncPeer >= 0 ? this.syncPeer : this.leader(this.pacemaker.view);
       this.requestSync(peer, now, out, false);
     }
-    this.resendConsensus(out);
+    this.resendConsensus(now, out);
   }
 
   /**
-   * Re-sends, once per retransmission tick, what the current view still waits for: a proposal,
-   * a vote and a view announcement are each sent once, and over a lossy link one lost copy used
-   * to cost the whole view (measured: under 25.7 % loss with n = 5 no three-chain of direct
-   * parents ever completed). Production pacemakers do the same: LibraBFT/DiemBFT v4 re-send the
-   * last vote or timeout message until the replica enters a higher round (DiemBFT v4, section 5,
-   * "Pacemaker"; Yin et al. section 5 assume reliable links). Each is at most one message (or
-   * one broadcast) per tick, and only while its view is still open; the happy path (a QC within
-   * retransmitMs) sends nothing more.
+   * Re-sends what the current view still waits for, once its last copy is retransmitMs old: a
+   * proposal, a vote and a view announcement are each sent once, and over a lossy link one lost
+   * copy used to cost the whole view (measured: under 25.7 % loss with n = 5 no three-chain of
+   * direct parents completed in 30 s). Production pacemakers do the same: LibraBFT/DiemBFT v4
+   * re-send the last vote or timeout message until the replica enters a higher round (Yin et
+   * al. section 5 assume reliable links). Each is at most one message (or one broadcast) per
+   * tick and only while its view is still open; on the happy path (a QC within retransmitMs of
+   * the proposal) nothing is re-sent.
    */
-  private resendConsensus(out: Out[]): void {
+  private resendConsensus(now: number, out: Out[]): void {
     const view = this.pacemaker.view;
+    // Due after half a period: a copy is re-sent 0.5 to 1.5 periods after it left (250-750 ms by
+    // default), inside the default 1 s view. With a full period (0.5 s to 1 s later) swarm seeds
+    // 90, 97 and 160 stalled again: the re-send often came after the view had timed out.
+    const due = (sentAt: number): boolean => 2 * (now - sentAt) + TIMER_SLACK_MS >= this.ctx.params.retransmitMs;
     const p = this.lastProposal;
     if (p !== null) {
       // Our proposal of view pv: open until a QC of pv or later is seen, or the replicas moved
       // past pv + 1 (its votes go to leader(pv + 1); later views no longer wait for it).
       if (this.highQC.view >= p.view || view > p.view + 1) this.lastProposal = null;
-      else out.push({ kind: 'broadcast', message: { t: 'proposal', block: p.block } });
+      else if (due(this.proposalSentAt)) {
+        this.proposalSentAt = now;
+        out.push({ kind: 'broadcast', message: { t: 'proposal', block: p.block } });
+      }
     }
     const v = this.lastVote;
-    if (v !== null && this.highQC.view < v.view && view === v.view + 1) {
+    const next = v === null ? this.ctx.self : this.leader(v.view + 1);
+    if (v !== null && next !== this.ctx.self && this.highQC.view < v.view && view === v.view + 1 && due(this.voteSentAt)) {
       // Still waiting for the proposal of v.view + 1, whose leader collects our vote.
-      const next = this.leader(v.view + 1);
-      if (next !== this.ctx.self) out.push({ kind: 'send', to: next, message: { t: 'vote', view: v.view, hash: v.hash, signature: v.signature } });
+      this.voteSentAt = now;
+      out.push({ kind: 'send', to: next, message: { t: 'vote', view: v.view, hash: v.hash, signature: v.signature } });
     }
-    if (this.announcedView === view) {
+    if (this.announcedView === view && due(this.announcedAt)) {
       // Entered by timeout and no QC or vote moved us since: announce again so that the f + 1
       // rule and the leader's n - f count still complete when copies were lost.
+      this.announcedAt = now;
       out.push({ kind: 'broadcast', message: { t: 'new-view', view, qc: this.highQC, vote: this.lastVote } });
     }
   }
+
 
   private requestSync(peer: NodeIndex, now: number, out: Out[], force: boolean): void {
     if (peer < 0 || peer >= this.n || peer === this.ctx.self) return;
