@@ -29,7 +29,7 @@
  */
 import { fromHex, toHex } from '../../core/index.js';
 import type { KeyPair } from '../../core/index.js';
-import { LedgerError, Mempool, applyBlock, blockHash, decodeTransfer, encodeTransfer, headerHash, transferIdHex } from '../../ledger/index.js';
+import { LedgerError, Mempool, applyBlock, blockHash, decodeTransfer, encodeTransfer, headerHash, transferIdHex, txRoot } from '../../ledger/index.js';
 import type { Block, BlockHeader, ChainRules, LedgerState, Transfer } from '../../ledger/index.js';
 import { FinalizedLog, batchViolation, buildBatch, maxFaulty, quorumSize } from '../../protocol/index.js';
 import type { BatchLimits, Effect, Engine, EngineContext, EngineInput, EngineStatus, NodeIndex } from '../../protocol/index.js';
@@ -1136,6 +1136,18 @@ export class PbftEngine implements Engine<PbftMessage> {
     if (block !== undefined) out.push({ kind: 'send', to: from, message: { t: 'block', block } });
   }
 
+  /**
+   * A block's digest is its header hash: a body fetched by digest (fetch-block, sync-block) is
+   * only the block named by the digest if its transactions hash to the header's txRoot. Without
+   * this check a Byzantine peer could answer with the right header and other transactions, and
+   * the replica would finalize the committed digest with the wrong transaction ids (its cached
+   * post-state, computed from the real body, hid the substitution; swarm seed 67, issue 8).
+   */
+  private checkBody(block: Block, out: Out[]): void {
+    out.push({ kind: 'cost', op: 'hash', count: Math.max(1, block.txs.length) });
+    if (toHex(txRoot(block.txs)) !== toHex(block.header.txRoot)) throw new PbftError({ code: 'PBFT_BAD_BLOCK', reason: 'transactions do not match the header txRoot' });
+  }
+
   private onBlock(block: Block, now: number, out: Out[]): void {
     const digestHex = toHex(blockHash(block));
     if (!this.wanted.has(digestHex)) return; // unsolicited: ignore
@@ -1145,6 +1157,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     }
     const violation = batchViolation(block, this.limits);
     if (violation !== null) return;
+    this.checkBody(block, out);
     this.wanted.delete(digestHex);
     this.bodies.set(digestHex, block);
     for (const inst of this.instances.values()) {
@@ -1189,6 +1202,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     if (seq > this.exec.seq + this.ctx.params.watermarkWindow) return; // ask again later
     const violation = batchViolation(block, this.limits);
     if (violation !== null) throw new PbftError({ code: 'PBFT_BAD_CERTIFICATE', reason: 'block exceeds the batch limits' });
+    this.checkBody(block, out);
     const digest = blockHash(block);
     const digestHex = toHex(digest);
     let last = -1;

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/core/index.js';
-import { blockHash, encodeBlock } from '../../../src/ledger/index.js';
+import { blockHash, encodeBlock, transferIdHex } from '../../../src/ledger/index.js';
 import { validatorKeyPair } from '../../../src/sim/index.js';
 import { MAX_FUTURE_MESSAGES, MAX_VIEW_AHEAD, PbftEngine, REQUEST_TIMER, VIEW_CHANGE_TIMER, verifyVote } from '../../../src/engines/pbft/index.js';
 import type { PbftMessage } from '../../../src/engines/pbft/index.js';
@@ -95,6 +95,26 @@ describe('pbft normal case, exact effects', () => {
     for (const r of [0, 1]) e.handle(msg(r, { t: 'commit', view: 0, seq: 1, digest: d1, signature: vote('commit', r, 0, 1, d1) }));
     const out = e.handle(msg(2, { t: 'commit', view: 0, seq: 1, digest: d1, signature: vote('commit', 2, 0, 1, d1) }));
     expect(out.some((x) => x.kind === 'finalize')).toBe(true);
+  });
+});
+
+describe('pbft bodies fetched by digest', () => {
+  it('a sync-block whose transactions do not match the header txRoot is refused, even with a valid commit certificate', () => {
+    const e = replica(3);
+    // The replica accepted b1 (so it holds b1's post-state under b1's digest).
+    e.handle(msg(0, prePrepare(0, 1, b1.block)));
+    const commits = [0, 1, 2].map((voter) => ({ voter, signature: vote('commit', voter, 0, 1, d1) }));
+    // Same header (same digest, so the commit certificate verifies), another transfer.
+    const forged = { header: b1.block.header, txs: [transfer(6, 0)] };
+    expect(toHex(blockHash(forged))).toBe(toHex(d1));
+    const bad = e.handle(msg(2, { t: 'sync-block', block: forged, view: 0, commits }));
+    expect(penalties(bad)).toEqual(['PBFT_BAD_BLOCK']);
+    expect(bad.some((x) => x.kind === 'finalize')).toBe(false);
+    expect(e.viewState().executed).toBe(0);
+    const good = e.handle(msg(1, { t: 'sync-block', block: b1.block, view: 0, commits }));
+    expect(penalties(good)).toEqual([]);
+    const fin = good.filter((x) => x.kind === 'finalize');
+    expect(fin.map((x) => (x.kind === 'finalize' ? [x.entry.slot, x.entry.value, x.entry.txIds] : []))).toEqual([['h:1', toHex(d1), b1.block.txs.map((tx) => transferIdHex(tx))]]);
   });
 });
 

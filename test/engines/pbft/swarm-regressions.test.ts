@@ -8,6 +8,12 @@
  *    one view ahead of the rest; after the restarts each group timed out in a view the other
  *    had already left. Now the timer starts only with VIEW-CHANGEs from a quorum (TOCS 2002,
  *    section 4.5.2, liveness rule 2), so nobody moves on while a NEW-VIEW cannot exist.
+ * 2. Substituted bodies. A block's digest is its header hash; a body fetched by digest
+ *    (sync-block, fetch-block) was used without checking that its transactions hash to the
+ *    header's txRoot, and the replica's cached post-state of the real body hid the difference.
+ *    A Byzantine peer whose answers were corrupted in transit made replicas finalize committed
+ *    digests with other transaction ids (the real transfers were then never final there; found
+ *    as seed 67). Now such a body is refused (PBFT_BAD_BLOCK).
  */
 import { describe, expect, it } from 'vitest';
 import { decodeCase, runCase } from '../../../src/sim/fuzz/index.js';
@@ -28,5 +34,18 @@ describe('pbft: swarm regressions', () => {
     expect(v.ackedNotFinal).toBe(0);
     expect(v.summary.acked).toBe(19);
     expect(v.summary.finalized).toBe(19);
+  });
+
+  it('a Byzantine peer answering catch-up with a substituted body cannot change what is finalized', () => {
+    // Before the fix: 2 acknowledged transfers never final at some replicas, which had finalized
+    // the same digests with other transaction ids. n = 7, replicas 4 and 5 honest but their
+    // messages corrupted in transit with p = 0.8, 20 % loss, replica 2 isolated 1.5-3 s.
+    const v = runCase(decodeCase('eyJ2IjoxLCJlbmdpbmUiOiJwYmZ0Iiwic2VlZCI6NSwibm9kZXMiOjcsImJ5emFudGluZSI6WzQsNV0sImJlaGF2aW91ciI6ImhvbmVzdCIsImF0dGFja3MiOlt7ImtpbmQiOiJjb3JydXB0IiwicCI6MC44fV0sImxvc3MiOjAuMiwiZHVwbGljYXRlIjowLCJyZW9yZGVyIjowLCJyZW9yZGVyTWF4TXMiOjAsInBhcnRpdGlvbnMiOlt7ImtpbmQiOiJpc29sYXRlIiwiYXRNcyI6MTUwMCwiaGVhbEF0TXMiOjMwMDAsImdyb3VwcyI6W1syXV19XSwiY3Jhc2hlcyI6W10sInNrZXdzIjpbMCwwLDAsMCwwLDAsMF0sImR1cmF0aW9uUyI6OCwiZHJhaW5TIjozMCwidHBzIjo2LCJwYXJhbXMiOm51bGwsImxpdmVuZXNzTXMiOjMwMDAwfQ'));
+    expect(v.safetyViolations, v.replay).toBe(0);
+    expect(v.failure, v.replay).toBe(null);
+    expect(v.stalled).toEqual([]);
+    expect(v.ackedNotFinal).toBe(0);
+    expect(v.summary.acked).toBe(41);
+    expect(v.summary.finalized).toBe(41);
   });
 });
