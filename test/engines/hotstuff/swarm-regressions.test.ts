@@ -5,10 +5,11 @@
  * 1. Nothing was re-sent within a view. A proposal, a vote and a NEW-VIEW each went out once;
  *    under loss one lost copy cost the whole view, and a commit needs three consecutive
  *    certified views (the three-chain), so under 25.7 % loss with n = 5 no block was committed
- *    for 30 s. Now, once per retransmission tick, the leader re-broadcasts its proposal until a
- *    QC of its view is seen, a voter re-sends its last vote to leader(v + 1) while it waits for
- *    that view, and a replica that entered a view by timeout re-broadcasts its NEW-VIEW (as
- *    LibraBFT/DiemBFT v4 re-send the last vote or timeout message).
+ *    for 30 s. Now, on the retransmission tick once the last copy is retransmitMs / 2 old, the
+ *    leader re-broadcasts its proposal until a QC of its view is seen, a voter re-sends its last
+ *    vote to leader(v + 1) while it waits for that view, and a replica that entered a view by
+ *    timeout re-broadcasts its NEW-VIEW (as LibraBFT/DiemBFT v4 re-send the last vote or
+ *    timeout message).
  * 2. The backoff ran away. Every failed view doubled the timeout up to 2^6 = 64 s; a run of
  *    failed views (silent leaders, or a crashed replica leaving exactly no quorum) put every timer
  *    beyond the liveness window and the cluster tried a new leader about once a minute. Now the
