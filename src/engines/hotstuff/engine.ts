@@ -467,8 +467,11 @@ export class HotStuffEngine implements Engine<HsMessage> {
   private drainPending(parentHex: string, now: number, out: Out[]): void {
     for (const [key, p] of [...this.pendingProposals]) {
       if (toHex(p.block.header.parents[0]!) !== parentHex) continue;
-      this.pendingProposals.delete(key);
-      if (this.store.has(key)) continue;
+      // The loop runs over a snapshot: accepting an earlier sibling may have committed, which
+      // drops pending proposals at or below the new root and prunes the store, parentHex
+      // included (swarm seed 130: a TypeError in validate, the replica crashed).
+      if (!this.pendingProposals.delete(key)) continue;
+      if (this.store.has(key) || !this.store.has(parentHex)) continue;
       this.guarded(p.from, out, () => {
         const node = this.validate(p.block, p.meta, blockHash(p.block), p.hashHex, out);
         this.accept(node, true, now, out);

@@ -15,6 +15,9 @@
  *    beyond the liveness window and the cluster tried a new leader about once a minute. Now the
  *    default cap is 2^2 (4 s; DiemBFT/Aptos cap near 3x), and only a QC newer than the highest
  *    one known counts as progress (old QCs ride in every block and NEW-VIEW).
+ * 3. A crash in drainPending, found replaying the drawn seeds after 1 and 2: proposals waiting
+ *    for the same parent were drained from a snapshot; when an earlier one committed, the store
+ *    was pruned (the parent with it) and validating the next one read an undefined parent.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOTSTUFF_PARAMS, HotStuffEngine, Pacemaker, RETRANSMIT_TIMER, VIEW_TIMER, blockMeta, parseHotStuffParams } from '../../../src/engines/hotstuff/index.js';
@@ -28,6 +31,7 @@ const N = 4;
 /** Transfers the simulated clients got acknowledged in these runs (the load is part of the case). */
 const ACKED_107 = 14;
 const ACKED_116 = 42;
+const ACKED_130 = 96;
 const TICK = DEFAULT_HOTSTUFF_PARAMS.retransmitMs;
 
 function replica(self: number, params: Record<string, unknown> = {}): HotStuffEngine {
@@ -161,5 +165,17 @@ describe('hotstuff swarm regression 2: the view timeout is bounded and grows onl
     e.handle(msg(2, { t: 'new-view', view: 5, qc: qcFor(2, b2, [0, 1, 2]), vote: null }, 3300));
     expect(e.status().telemetry['highQcView']).toBe(2);
     expect(e.status().telemetry['backoff']).toBe(0);
+  });
+});
+
+describe('hotstuff swarm regression 3: draining pending proposals after a commit', () => {
+  it('drawn seed 130 (n = 21, 6 flooding, 7.3 % loss, a crash) runs without an engine error', () => {
+    // Before (with fixes 1 and 2): TypeError "reading 'height'" in validate at replica 1, 7.9 s.
+    const v = runCase(drawCase('hotstuff', 130));
+    expect(v.engineErrors, v.firstEngineError ?? '').toBe(0);
+    expect(v.safetyViolations, v.replay).toBe(0);
+    expect(v.failure, v.replay).toBe(null);
+    expect(v.summary.acked).toBe(ACKED_130);
+    expect(v.ackedNotFinal).toBe(0);
   });
 });
