@@ -34,7 +34,7 @@ function wellFormed(svg: string): boolean {
 }
 
 /** Smoke size, seeds 1 and 2, n = 4: the beyond-the-bound points where at least one run broke safety. */
-const CONTROLS_THAT_FIRE: Record<string, string[]> = { pbft: ['equivocate/split-worlds'], hotstuff: ['double-vote/split-worlds'] };
+const CONTROLS_THAT_FIRE: Record<string, string[]> = { pbft: ['double-vote/split-worlds'], hotstuff: ['double-vote/split-worlds'] };
 
 describe('thermo bench claims --size smoke', () => {
   let dir = '';
