@@ -130,7 +130,7 @@ export function planFor(size: Size, seedCount?: number): ClaimsPlan {
   }
   if (size === 'default') {
     // Sized to finish within 30 minutes on the shared 2-core development machine: measured
-    // 913 s wall (1,320 simulations, 2 worker threads, the default on 2 cores; 23 Nov 2026).
+    // 985 s wall (1,720 simulations, 2 worker threads, the default on 2 cores; 23 Nov 2026).
     return freeze({
       size,
       seeds: seeds(seedCount ?? 10),
