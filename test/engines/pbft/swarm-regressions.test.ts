@@ -15,8 +15,9 @@
  *    digests with other transaction ids (the real transfers were then never final there; found
  *    as seed 67). Now such a body is refused (PBFT_BAD_BLOCK).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { decodeCase, runCase } from '../../../src/sim/fuzz/index.js';
+import { expectRecovered } from '../../support/swarm-verdict.js';
 
 describe('pbft: swarm regressions', () => {
   it('two overlapping honest crashes with f silent no longer split the replicas across views', () => {
@@ -28,12 +29,7 @@ describe('pbft: swarm regressions', () => {
         'eyJ2IjoxLCJlbmdpbmUiOiJwYmZ0Iiwic2VlZCI6Miwibm9kZXMiOjcsImJ5emFudGluZSI6WzMsNl0sImJlaGF2aW91ciI6InNpbGVudCIsImF0dGFja3MiOltdLCJsb3NzIjowLCJkdXBsaWNhdGUiOjAsInJlb3JkZXIiOjAuMTU0LCJyZW9yZGVyTWF4TXMiOjYzNiwicGFydGl0aW9ucyI6W10sImNyYXNoZXMiOlt7Im5vZGUiOjIsImF0TXMiOjIzMjksInJlc3RhcnRBdE1zIjo0ODg3fSx7Im5vZGUiOjEsImF0TXMiOjI0NTUsInJlc3RhcnRBdE1zIjo0MTg5fV0sInNrZXdzIjpbMCwwLDAsMCwwLDAsMF0sImR1cmF0aW9uUyI6OCwiZHJhaW5TIjozMCwidHBzIjozLCJwYXJhbXMiOm51bGwsImxpdmVuZXNzTXMiOjMwMDAwfQ',
       ),
     );
-    expect(v.safetyViolations, v.replay).toBe(0);
-    expect(v.failure, v.replay).toBe(null);
-    expect(v.stalled).toEqual([]);
-    expect(v.ackedNotFinal).toBe(0);
-    expect(v.summary.acked).toBe(19);
-    expect(v.summary.finalized).toBe(19);
+    expectRecovered(v, 19);
   });
 
   it('a Byzantine peer answering catch-up with a substituted body cannot change what is finalized', () => {
@@ -41,11 +37,6 @@ describe('pbft: swarm regressions', () => {
     // the same digests with other transaction ids. n = 7, replicas 4 and 5 honest but their
     // messages corrupted in transit with p = 0.8, 20 % loss, replica 2 isolated 1.5-3 s.
     const v = runCase(decodeCase('eyJ2IjoxLCJlbmdpbmUiOiJwYmZ0Iiwic2VlZCI6NSwibm9kZXMiOjcsImJ5emFudGluZSI6WzQsNV0sImJlaGF2aW91ciI6ImhvbmVzdCIsImF0dGFja3MiOlt7ImtpbmQiOiJjb3JydXB0IiwicCI6MC44fV0sImxvc3MiOjAuMiwiZHVwbGljYXRlIjowLCJyZW9yZGVyIjowLCJyZW9yZGVyTWF4TXMiOjAsInBhcnRpdGlvbnMiOlt7ImtpbmQiOiJpc29sYXRlIiwiYXRNcyI6MTUwMCwiaGVhbEF0TXMiOjMwMDAsImdyb3VwcyI6W1syXV19XSwiY3Jhc2hlcyI6W10sInNrZXdzIjpbMCwwLDAsMCwwLDAsMF0sImR1cmF0aW9uUyI6OCwiZHJhaW5TIjozMCwidHBzIjo2LCJwYXJhbXMiOm51bGwsImxpdmVuZXNzTXMiOjMwMDAwfQ'));
-    expect(v.safetyViolations, v.replay).toBe(0);
-    expect(v.failure, v.replay).toBe(null);
-    expect(v.stalled).toEqual([]);
-    expect(v.ackedNotFinal).toBe(0);
-    expect(v.summary.acked).toBe(41);
-    expect(v.summary.finalized).toBe(41);
+    expectRecovered(v, 41);
   });
 });
