@@ -145,26 +145,20 @@ export function jobsOf(plan: ClaimsPlan, available: (name: string) => boolean, l
           ['beyond', bound + 1],
         ] as const) {
           if (count === 0 || count >= n) continue;
-          jobs.push({
-            experiment: 'safety',
-            engine,
-            key: { n, behaviour, side, byzantine: count, network: 'lossy' },
-            input: (seed) => ({
-              ...base(engine, n, f.tps, f.durationS, f.drainS, seed),
-              byzantine: { fraction: count / n, behaviour },
-              faults: { loss: 0.01, reorder: 0.02, reorderMaxMs: 50 },
-            }),
-          });
-          jobs.push({
-            experiment: 'safety',
-            engine,
-            key: { n, behaviour, side, byzantine: count, network: 'split-worlds' },
-            input: (seed) => ({
-              ...base(engine, n, f.tps, f.splitDurationS, f.drainS, seed),
-              byzantine: { nodes: range(count), fraction: count / n, behaviour },
-              faults: splitWorlds(n, count, f.splitDurationS * 1000),
-            }),
-          });
+          for (const network of ['lossy', 'split-worlds'] as const) {
+            const split = network === 'split-worlds';
+            const durationS = split ? f.splitDurationS : f.durationS;
+            jobs.push({
+              experiment: 'safety',
+              engine,
+              key: { n, behaviour, side, byzantine: count, network },
+              input: (seed) => ({
+                ...base(engine, n, f.tps, durationS, f.drainS, seed),
+                byzantine: split ? { nodes: range(count), fraction: count / n, behaviour } : { fraction: count / n, behaviour },
+                faults: split ? splitWorlds(n, count, durationS * 1000) : { loss: 0.01, reorder: 0.02, reorderMaxMs: 50 },
+              }),
+            });
+          }
         }
       }
     }
