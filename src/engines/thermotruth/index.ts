@@ -5,8 +5,9 @@
  * (engine.ts), proposals with hashcash PoW and vector clocks (proposal.ts, pow.ts), the
  * deterministic robust aggregate and its rules (aggregate.ts, stats.ts), temperature, entropy
  * and adaptive difficulty (thermo.ts), batches and quorum certificates (batch.ts, qc.ts), the
- * wire codec (messages.ts), the simulated world it measures (observe.ts), and its Byzantine
- * behaviours (adversary.ts).
+ * wire codec (messages.ts), the simulated world it measures (observe.ts), its Byzantine
+ * behaviours (adversary.ts), and catch-up answers built from its durable records for epochs
+ * older than it keeps in memory (sync-server.ts; the node calls it, the engine does no I/O).
  * Does not own: the simulator (src/sim), the registry (src/engines/index.ts), ledger rules
  * (src/ledger), the claims experiments (src/bench).
  */
@@ -46,6 +47,8 @@ export { signVote, verifyVote, verifyQC, votePayload } from './qc.js';
 export type { QC, Phase, CertVote } from './qc.js';
 export { encodeTtMessage, decodeTtMessage, MAX_MESSAGE_BYTES } from './messages.js';
 export type { TtMessage } from './messages.js';
+export { answerFromRecords, finalKey } from './sync-server.js';
+export type { RecordReader } from './sync-server.js';
 export { truthAt, observe, relativeError } from './observe.js';
 export { vectorFromBytes, vectorToBytes } from './vector.js';
 export { twinBatch, outlierEngine, dragEngine, splitWorldEngine } from './adversary.js';

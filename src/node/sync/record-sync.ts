@@ -12,6 +12,8 @@ import { answerFromRecords as pbftAnswerFromRecords } from '../../engines/pbft/i
 import type { PbftMessage } from '../../engines/pbft/index.js';
 import { answerFromRecords as hotstuffAnswerFromRecords } from '../../engines/hotstuff/index.js';
 import type { HsMessage } from '../../engines/hotstuff/index.js';
+import { answerFromRecords as thermotruthAnswerFromRecords } from '../../engines/thermotruth/index.js';
+import type { TtMessage } from '../../engines/thermotruth/index.js';
 
 export type RecordReader = (key: string) => Uint8Array | undefined;
 
@@ -36,11 +38,16 @@ const hotstuff: RecordSyncServer = {
   answer: (m, h, read) => hotstuffAnswerFromRecords(m as HsMessage, h, read),
 };
 
+const thermotruth: RecordSyncServer = {
+  answer: (m, h, read) => thermotruthAnswerFromRecords(m as TtMessage, h, read),
+};
+
 const SERVERS: ReadonlyMap<string, RecordSyncServer> = new Map([
   ['reference', reference],
   ['reference-broken', reference],
   ['pbft', pbft],
   ['hotstuff', hotstuff],
+  ['thermotruth', thermotruth],
 ]);
 
 /** The record sync server of an engine, if its folder provides one. */
