@@ -6,52 +6,13 @@
  * follow whole answers with the next request until it has everything the records hold.
  */
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../src/core/index.js';
-import { ENGINES } from '../../src/engines/index.js';
 import { MAX_SYNC_BLOCKS, answerFromRecords } from '../../src/engines/hotstuff/index.js';
 import type { HsMessage } from '../../src/engines/hotstuff/index.js';
-import type { LedgerState } from '../../src/ledger/index.js';
-import type { ErasedEngineDefinition } from '../../src/protocol/index.js';
 import { recordSyncServer } from '../../src/node/sync/index.js';
-import { SIM_CHAIN_ID, runScenario, validatorKeyPair } from '../../src/sim/index.js';
-
-const def = ENGINES.get('hotstuff')!;
-
-/** Node 0's durable block records after a short simulation, with its params and genesis. */
-function simulatedRecords(): { records: Map<string, Uint8Array>; height: number; params: unknown; genesis: LedgerState } {
-  const records = new Map<string, Uint8Array>();
-  let height = 0;
-  let params: unknown = null;
-  let genesis: LedgerState | null = null;
-  const wrapped: ErasedEngineDefinition = {
-    ...def,
-    create: (ctx) => {
-      const e = def.create(ctx);
-      if (ctx.self !== 0) return e;
-      params = ctx.params;
-      genesis = ctx.genesis;
-      return {
-        handle: (input) => {
-          const out = e.handle(input);
-          for (const x of out) {
-            if (x.kind !== 'persist' || !x.key.startsWith('hs/blk/')) continue;
-            if (x.value === null) records.delete(x.key);
-            else records.set(x.key, x.value);
-          }
-          height = e.status().height;
-          return out;
-        },
-        status: () => e.status(),
-        finalizedState: () => e.finalizedState(),
-      };
-    },
-  };
-  runScenario({ engine: 'hotstuff', nodes: 4, seed: 5, durationS: 4, drainS: 1, load: { tps: 20 } }, { resolve: () => wrapped });
-  return { records, height, params, genesis: genesis! };
-}
+import { emptyReplica, simulatedRecords } from './support/record-sim.js';
 
 describe('hotstuff: catch-up answers from durable records', () => {
-  const sim = simulatedRecords();
+  const sim = simulatedRecords('hotstuff', 'hs/blk/', 4);
   const read = (k: string): Uint8Array | undefined => sim.records.get(k);
 
   it('serves the blocks below the window, MAX_SYNC_BLOCKS at a time, and nothing for other messages', () => {
@@ -66,17 +27,7 @@ describe('hotstuff: catch-up answers from durable records', () => {
 
   it('an empty replica applies the record answers and asks on after each whole one', () => {
     const keep = 4;
-    const replica = def.create({
-      chainId: SIM_CHAIN_ID,
-      validators: Array.from({ length: 4 }, (_, i) => validatorKeyPair(i).publicKey),
-      self: 1,
-      keyPair: validatorKeyPair(1),
-      params: sim.params,
-      genesis: sim.genesis,
-      rng: Prng.fromSeed(1),
-      restored: new Map(),
-    });
-    replica.handle({ kind: 'start', now: 0 });
+    const replica = emptyReplica('hotstuff', sim);
     let request: HsMessage = { t: 'sync-request', fromHeight: 1 };
     let answers = 0;
     for (let round = 0; round < 100; round++) {

@@ -6,53 +6,14 @@
  * batch, and reach the same finalized epoch and state root as the node whose records it read.
  */
 import { describe, expect, it } from 'vitest';
-import { Prng, toHex } from '../../src/core/index.js';
-import { ENGINES } from '../../src/engines/index.js';
+import { toHex } from '../../src/core/index.js';
 import { SYNC_BATCH } from '../../src/engines/thermotruth/engine.js';
 import { answerFromRecords, finalKey } from '../../src/engines/thermotruth/index.js';
-import type { LedgerState } from '../../src/ledger/index.js';
-import type { ErasedEngineDefinition } from '../../src/protocol/index.js';
 import { recordSyncServer } from '../../src/node/sync/index.js';
-import { SIM_CHAIN_ID, runScenario, validatorKeyPair } from '../../src/sim/index.js';
-
-const def = ENGINES.get('thermotruth')!;
-
-/** Node 0's durable final records after a short simulation, with its params, genesis and root. */
-function simulatedRecords(): { records: Map<string, Uint8Array>; height: number; root: string; params: unknown; genesis: LedgerState } {
-  const records = new Map<string, Uint8Array>();
-  let node0: ReturnType<ErasedEngineDefinition['create']> | null = null;
-  let params: unknown = null;
-  let genesis: LedgerState | null = null;
-  const wrapped: ErasedEngineDefinition = {
-    ...def,
-    create: (ctx) => {
-      const e = def.create(ctx);
-      if (ctx.self !== 0) return e;
-      params = ctx.params;
-      genesis = ctx.genesis;
-      node0 = e;
-      return {
-        handle: (input) => {
-          const out = e.handle(input);
-          for (const x of out) {
-            if (x.kind !== 'persist' || !x.key.startsWith('final/')) continue;
-            if (x.value === null) records.delete(x.key);
-            else records.set(x.key, x.value);
-          }
-          return out;
-        },
-        status: () => e.status(),
-        finalizedState: () => e.finalizedState(),
-      };
-    },
-  };
-  runScenario({ engine: 'thermotruth', nodes: 4, seed: 5, durationS: 8, drainS: 1, load: { tps: 20 } }, { resolve: () => wrapped });
-  const e = node0!;
-  return { records, height: e.status().height, root: toHex(e.finalizedState().root), params, genesis: genesis! };
-}
+import { emptyReplica, simulatedRecords } from './support/record-sim.js';
 
 describe('thermotruth: catch-up answers from durable records', () => {
-  const sim = simulatedRecords();
+  const sim = simulatedRecords('thermotruth', 'final/', 8);
   const read = (k: string): Uint8Array | undefined => sim.records.get(k);
 
   it('serves the epochs below the window, SYNC_BATCH at a time, and nothing for other messages', () => {
@@ -74,17 +35,7 @@ describe('thermotruth: catch-up answers from durable records', () => {
 
   it('an empty replica applies the record answers, asks on after each batch, and reaches the same root', () => {
     const keep = 0; // serve everything from records
-    const replica = def.create({
-      chainId: SIM_CHAIN_ID,
-      validators: Array.from({ length: 4 }, (_, i) => validatorKeyPair(i).publicKey),
-      self: 1,
-      keyPair: validatorKeyPair(1),
-      params: sim.params,
-      genesis: sim.genesis,
-      rng: Prng.fromSeed(1),
-      restored: new Map(),
-    });
-    replica.handle({ kind: 'start', now: 0 });
+    const replica = emptyReplica('thermotruth', sim);
     let fromEpoch = 1;
     for (let round = 0; round < 100 && replica.status().height < sim.height; round++) {
       const answer = answerFromRecords({ t: 'sync-request', fromEpoch }, sim.height, read, keep);
