@@ -184,7 +184,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
     this.sampleRng = ctx.rng.derive('negentropy/sample');
     this.weights = new PeerWeights(this.n, this.self, this.p);
     this.budget = new PeerBudget(this.n, this.p.peerRequestsPerSecond);
-    this.polls = new PollBook(this.p.maxOutstandingPolls, this.p.pollTimeoutMs);
+    this.polls = new PollBook(this.p.maxOutstandingPolls, this.p.pollTimeoutMs, this.p.pollResendMs);
     this.book = new ConflictBook(this.p);
     this.orphans = new OrphanPool(this.p.maxOrphans, this.p.maxOrphansPerPeer);
     this.temperature = this.p.tInit;
@@ -554,7 +554,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
       keys.set(fromHex(sent), i * KEY_BYTES + SLOT_DIGEST_BYTES);
       refs.push({ slot: s.slot, sent });
     });
-    const poll = this.polls.start(now, peers, refs, alpha);
+    const poll = this.polls.start(now, peers, refs, alpha, keys);
     for (const to of peers) out.push({ kind: 'send', to, message: { t: 'query', poll, keys } });
   }
 
@@ -1023,6 +1023,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
   private onTick(now: number, out: Out[]): void {
     out.push({ kind: 'set-timer', timer: TICK, at: now + this.p.pollIntervalMs });
     this.completePolls(now, out);
+    for (const r of this.polls.resends(now)) for (const to of r.peers) out.push({ kind: 'send', to, message: { t: 'query', poll: r.id, keys: r.keys } });
     this.maybeProposeVertex(now, out);
     this.maybeProposeSuperBlock(now, out);
     this.maybeSync(now, out);

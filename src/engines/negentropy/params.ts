@@ -49,6 +49,8 @@ export interface NegentropyParams {
   readonly pollIntervalMs: number;
   /** A sampled peer that has not answered by then counts as a failed answer. */
   readonly pollTimeoutMs: number;
+  /** A query goes again to the peers that have not answered every this many ms (0: never). */
+  readonly pollResendMs: number;
   /** Polls in flight at once (results are applied in the order the polls started). */
   readonly maxOutstandingPolls: number;
   /** Conflict sets in one poll message. */
@@ -108,6 +110,7 @@ export const DEFAULT_NEGENTROPY_PARAMS: NegentropyParams = Object.freeze({
   weightCap: 2,
   pollIntervalMs: 50,
   pollTimeoutMs: 1500,
+  pollResendMs: 400,
   maxOutstandingPolls: 8,
   maxKeysPerPoll: 512,
   vertexIntervalMs: 100,
@@ -151,6 +154,7 @@ const RANGES: Readonly<Record<NumericKey, readonly [number, number, boolean]>> =
   weightCap: [1, 64, false],
   pollIntervalMs: [1, 60_000, true],
   pollTimeoutMs: [1, 600_000, true],
+  pollResendMs: [0, 600_000, true],
   maxOutstandingPolls: [1, 64, true],
   maxKeysPerPoll: [1, 4096, true],
   vertexIntervalMs: [1, 600_000, true],

@@ -7,8 +7,15 @@
  * Completed polls are handed out in the order they STARTED (as avalanchego finishes polls), so
  * the consecutive-success counter counts samples in time order even with several in flight.
  *
+ * A query or its reply can be lost (the simulator drops copies; a real link drops a connection).
+ * Every resendMs until the timeout the query goes again to the sampled peers that have not
+ * answered (same poll id, same keys): one lost copy then costs one resend interval instead of a
+ * failed poll, which would reset the slot's consecutive-success counter. A peer still answers a
+ * poll at most once, so a re-sent query adds no vote.
+ *
  * Bounds: at most maxOutstandingPolls polls, each with at most maxKeysPerPoll slots and k peers;
- * a reply is accepted once per sampled peer, and only if its bitmaps fit the poll.
+ * a reply is accepted once per sampled peer, and only if its bitmaps fit the poll; at most
+ * ceil(timeoutMs / resendMs) - 1 re-sends per poll.
  */
 import { toHex } from '../../core/index.js';
 import { getBit } from './messages.js';
@@ -34,6 +41,13 @@ export interface SlotTally {
   best: number;
 }
 
+/** A query to send again: the poll's id and keys, to the peers that have not answered. */
+export interface PollResend {
+  readonly id: number;
+  readonly keys: Uint8Array;
+  readonly peers: readonly number[];
+}
+
 export interface CompletedPoll {
   readonly id: number;
   readonly peers: readonly number[];
@@ -50,6 +64,8 @@ class Poll {
   undetermined: number;
   done = false;
   timedOut = false;
+  /** Re-sends so far. */
+  resent = 0;
 
   constructor(
     readonly id: number,
@@ -57,6 +73,7 @@ class Poll {
     readonly peers: readonly number[],
     readonly refs: readonly PollSlotRef[],
     readonly alpha: number,
+    readonly keys: Uint8Array,
   ) {
     this.tallies = refs.map((r) => ({ slot: r.slot, votes: new Map<string, number>(), missing: 0, answerPeers: [], answerValues: [], best: 0 }));
     this.undetermined = refs.length;
@@ -111,9 +128,11 @@ export class PollBook {
   private readonly byId = new Map<number, Poll>();
   private nextId = 1;
 
+  /** resendMs 0: never re-send (a lost query or reply fails the poll at its timeout). */
   constructor(
     private readonly maxOutstanding: number,
     private readonly timeoutMs: number,
+    private readonly resendMs = 0,
   ) {}
 
   get outstanding(): number {
@@ -125,9 +144,9 @@ export class PollBook {
   }
 
   /** Registers a poll; returns its id. */
-  start(now: number, peers: readonly number[], refs: readonly PollSlotRef[], alpha: number): number {
+  start(now: number, peers: readonly number[], refs: readonly PollSlotRef[], alpha: number, keys: Uint8Array): number {
     const id = this.nextId++;
-    const poll = new Poll(id, now, peers, refs, alpha);
+    const poll = new Poll(id, now, peers, refs, alpha, keys);
     if (peers.length === 0) poll.expire();
     this.polls.push(poll);
     this.byId.set(id, poll);
@@ -138,6 +157,25 @@ export class PollBook {
   reply(peer: number, r: Reply): boolean {
     const poll = this.byId.get(r.poll);
     return poll !== undefined && poll.add(peer, r);
+  }
+
+  /**
+   * Queries due again at `now`: for each open poll whose next re-send time (startedAt +
+   * (resent + 1) * resendMs, before the timeout) has come, the peers that have not answered.
+   * A poll re-sends at most once per call, so a late tick does not burst.
+   */
+  resends(now: number): PollResend[] {
+    const out: PollResend[] = [];
+    if (this.resendMs <= 0) return out;
+    for (const p of this.polls) {
+      if (p.done) continue;
+      const due = p.startedAt + (p.resent + 1) * this.resendMs;
+      if (due > now || due >= p.startedAt + this.timeoutMs) continue;
+      p.resent++;
+      const silent = p.peers.filter((peer) => !p.answered.has(peer));
+      if (silent.length > 0) out.push({ id: p.id, keys: p.keys, peers: silent });
+    }
+    return out;
   }
 
   /** Expires polls older than the timeout and returns the completed ones, in start order. */
