@@ -3,8 +3,11 @@
  * 'silent' is built into the simulator). Each wraps an honest engine and rewrites its traffic.
  *
  * Both use echo voting: the replica never volunteers its own PREPARE, COMMIT or CHECKPOINT;
- * instead it answers every such message from replica j with a signed message of the same kind
- * for the same (view, seq, digest), sent to j alone. It agrees with everyone, so every
+ * instead it answers every such message from replica j, if j really signed it, with a signed
+ * message of the same kind for the same (view, seq, digest), sent to j alone. (Echoing forged
+ * votes too gains the attack nothing and, between two Byzantine replicas whose traffic is also
+ * flooded with corrupted copies, fed on itself: every corrupted copy is a new vote to echo,
+ * and each echo is flooded again, so swarm seed 178 grew without bound.) It agrees with everyone, so every
  * partition of the correct replicas sees it on its side.
  *  - 'equivocate': additionally, as primary, sends its real pre-prepare to the lower half of
  *    the other replicas (by index) and a conflicting twin (same parent, no transfers,
@@ -23,7 +26,7 @@ import type { Block, ChainRules } from '../../ledger/index.js';
 import type { Effect, Engine, EngineContext, EngineInput } from '../../protocol/index.js';
 import { PbftEngine } from './engine.js';
 import type { PbftMessage } from './messages.js';
-import { signVote } from './messages.js';
+import { signVote, verifyVote } from './messages.js';
 import type { PbftParams } from './params.js';
 
 type Out = Effect<PbftMessage>;
@@ -46,6 +49,8 @@ function echo(ctx: EngineContext<PbftParams>, inner: PbftEngine, echoed: Set<str
   if (m.t === 'prepare' && inner.primary(view) === ctx.self) return; // a primary's prepare counts for nothing
   const key = `${m.t}:${view}:${m.seq}:${toHex(m.digest)}:${input.from}`;
   if (echoed.has(key)) return;
+  const signer = ctx.validators[input.from];
+  if (signer === undefined || !verifyVote(signer, m.t, ctx.chainId, view, m.seq, m.digest, m.signature)) return;
   echoed.add(key);
   if (echoed.size > MAX_ECHOED) echoed.delete(echoed.values().next().value!);
   const signature = signVote(ctx.keyPair, m.t, ctx.chainId, view, m.seq, m.digest);
