@@ -69,6 +69,7 @@ import type { Phase, QC } from './qc.js';
 import { nextDifficulty, powBits } from './thermo.js';
 import { vectorFromBytes, vectorToBytes } from './vector.js';
 import { squaredDistance } from './stats.js';
+import { EpochPace } from './pace.js';
 
 type Out = Effect<TtMessage, PowJob>;
 type Input = EngineInput<TtMessage, PowResult>;
@@ -164,6 +165,8 @@ interface EpochState {
   /** The last vote this node sent (re-sent when it makes no progress). */
   lastVote: TtMessage | null;
   enteredAt: number;
+  /** When this node entered its current round (= enteredAt in round 0). */
+  roundAt: number;
 }
 
 interface Final {
@@ -236,9 +239,8 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private lastSyncAt = Number.NEGATIVE_INFINITY;
   private readonly helpedAt = new Map<NodeIndex, number>();
   private epochStartedAt = Number.NEGATIVE_INFINITY;
-  /** Duration of the last epoch finalized in its first round (no view change), at this node. */
-  private normalEpochMs = 0;
-  private sawNormalEpoch = false;
+  /** Durations of recent epochs finalized in their first round (no view change), at this node. */
+  private readonly pace = new EpochPace();
   private nudges = 0;
   private jobSeq = 0;
   private errorSum = 0;
@@ -442,17 +444,17 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       progressAt: Number.NEGATIVE_INFINITY,
       lastVote: null,
       enteredAt: Number.NEGATIVE_INFINITY,
+      roundAt: Number.NEGATIVE_INFINITY,
     };
   }
 
   /**
-   * Round timeout: the larger of roundTimeoutMs and 3x the duration of the last epoch this node
-   * saw finalize without a view change, or of any epoch before the first such (a leader's broadcast of the batch grows with n and the
-   * bandwidth; a fixed timeout that suits n = 4 fires in the middle of every epoch at n = 200),
-   * doubled for each further round of the same epoch, up to 2^6 times.
+   * Round timeout: the larger of roundTimeoutMs and 3x the epoch pace (pace.ts: the shortest of
+   * the last 16 epochs this node saw finalize without a view change), doubled for each further
+   * round of the same epoch, up to 2^6 times.
    */
   private roundTimeout(round: number): number {
-    const base = Math.max(this.params.roundTimeoutMs, 3 * this.normalEpochMs);
+    const base = Math.max(this.params.roundTimeoutMs, 3 * this.pace.scaleMs);
     return base * 2 ** Math.min(round, MAX_BACKOFF_EXP);
   }
 
@@ -460,6 +462,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private beginEpoch(now: number, out: Out[]): void {
     this.ep.progressAt = now;
     this.ep.enteredAt = now;
+    this.ep.roundAt = now;
     out.push({ kind: 'set-timer', timer: 'round', at: now + this.roundTimeout(this.ep.round) });
     out.push({ kind: 'set-timer', timer: 'nudge', at: now + this.params.retransmitMs });
     const at = this.epochStartedAt + this.params.epochIntervalMs;
@@ -589,9 +592,11 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private onNudge(now: number, out: Out[]): void {
     out.push({ kind: 'set-timer', timer: 'nudge', at: now + this.params.retransmitMs });
     const ep = this.ep;
-    // Half a round timeout without progress, and never less than retransmitMs: earlier, a
-    // re-sent vote at n = 200 only queues behind the leader's still-uploading batch.
-    if (now - ep.progressAt < Math.max(this.params.retransmitMs, this.roundTimeout(ep.round) / 2)) return;
+    // Half an epoch's pace without progress, and never less than retransmitMs: earlier, a re-sent
+    // vote at n = 200 only queues behind the leader's still-uploading batch. Not half the round
+    // timeout, as it was: that is 1.5 paces and doubles with every round, so under sustained
+    // loss (swarm seed 70: n = 8, 23 %) nodes waited 10-20 s between retransmissions.
+    if (now - ep.progressAt < Math.max(this.params.retransmitMs, this.pace.scaleMs / 2)) return;
     const leader = leaderOf(ep.epoch, ep.round, this.n);
     if (leader === this.ctx.self || this.n < 2) return;
     if (ep.lastVote !== null) out.push({ kind: 'send', to: leader, message: ep.lastVote });
@@ -615,6 +620,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     this.viewChanges += round - ep.round;
     ep.round = round;
     ep.progressAt = now;
+    ep.roundAt = now;
     ep.lastVote = null;
     // Earlier rounds this node led may still complete (late votes count; see onPrecommit).
     for (const r of [...ep.leading.keys()]) if (r < round - ROUND_LOOKAHEAD) ep.leading.delete(r);
@@ -1153,10 +1159,10 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     this.metrics(e, result, qc.round, out);
     // An epoch without a view change sets the timeout's scale; until there is one (start-up,
     // where the first timeout may be far too short for a large n), any finalized epoch does.
-    if (Number.isFinite(this.ep.enteredAt) && ((qc.round === 0 && this.ep.round === 0) || !this.sawNormalEpoch)) {
-      this.normalEpochMs = now - this.ep.enteredAt;
-      this.sawNormalEpoch = qc.round === 0 && this.ep.round === 0;
-    }
+    // The round that finalized, not the epoch: the rounds that timed out before it measure the
+    // timeouts, not the cost of a round (a first epoch with three view changes used to set a
+    // 48 s timeout, and a silent leader of the next epoch was waited out for all of it).
+    if (Number.isFinite(this.ep.roundAt)) this.pace.record(now - this.ep.roundAt, qc.round === 0 && this.ep.round === 0);
     this.ep = this.freshEpoch(e + 1);
     this.beginEpoch(now, out);
   }
