@@ -75,6 +75,8 @@ export const MAX_PENDING_CANDIDATES = 8;
 export const MAX_WANTS_PER_QUERY = 64;
 /** Items answered per want / want-ids message, at most. */
 export const MAX_WANT_ANSWERS = 256;
+/** Requests for an orphan's missing parents (the first to its sender, then the next validators), at most. */
+export const ORPHAN_MAX_ASKS = 8;
 /** Gauges are emitted once per this period. */
 export const METRIC_PERIOD_MS = 1000;
 
@@ -362,7 +364,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
         this.onQuery(from, m.poll, m.keys, now, out);
         return;
       case 'reply':
-        if (this.polls.reply(from, m)) {
+        if (this.polls.reply(from, m, now)) {
           this.sawSuperBlock(m.sb, from, now);
           this.completePolls(now, out);
         }
@@ -475,7 +477,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
       for (const tx of item.block.txs) this.ingest(tx, transferIdHex(tx), now, out);
       this.sawSuperBlock(v.superBlock, item.from, now);
       if (v.missingParents.length > 0) {
-        if (this.orphans.add(id, item.block, item.from, v.missingParents)) {
+        if (this.orphans.add(id, item.block, item.from, v.missingParents, now)) {
           this.want(item.from, 'vertex', v.missingParents, out);
         }
         continue;
@@ -1024,6 +1026,8 @@ export class NegentropyEngine implements Engine<NegMessage> {
     out.push({ kind: 'set-timer', timer: TICK, at: now + this.p.pollIntervalMs });
     this.completePolls(now, out);
     for (const r of this.polls.resends(now)) for (const to of r.peers) out.push({ kind: 'send', to, message: { t: 'query', poll: r.id, keys: r.keys } });
+    // A want-ids round trip fits in a poll timeout; ORPHAN_MAX_ASKS spans every validator at n = 8.
+    for (const [peer, ids] of this.orphans.retry(now, this.p.pollTimeoutMs, ORPHAN_MAX_ASKS, this.n, this.self)) this.want(peer, 'vertex', ids, out);
     this.maybeProposeVertex(now, out);
     this.maybeProposeSuperBlock(now, out);
     this.maybeSync(now, out);

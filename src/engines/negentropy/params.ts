@@ -110,7 +110,7 @@ export const DEFAULT_NEGENTROPY_PARAMS: NegentropyParams = Object.freeze({
   weightCap: 2,
   pollIntervalMs: 50,
   pollTimeoutMs: 1500,
-  pollResendMs: 400,
+  pollResendMs: 250,
   maxOutstandingPolls: 8,
   maxKeysPerPoll: 512,
   vertexIntervalMs: 100,

@@ -8,14 +8,19 @@
  * the consecutive-success counter counts samples in time order even with several in flight.
  *
  * A query or its reply can be lost (the simulator drops copies; a real link drops a connection).
- * Every resendMs until the timeout the query goes again to the sampled peers that have not
- * answered (same poll id, same keys): one lost copy then costs one resend interval instead of a
- * failed poll, which would reset the slot's consecutive-success counter. A peer still answers a
- * poll at most once, so a re-sent query adds no vote.
+ * A sampled peer that has not answered is asked again (same poll id, same keys) once its
+ * retransmission timeout has passed since the last copy: one lost copy then costs one timeout
+ * instead of a failed poll, which would reset the slot's consecutive-success counter. The
+ * timeout per peer is max(resendMs, 1.5 x its smoothed round trip), the round trip an RFC 6298
+ * running average (gain 1/8) sampled only from answers to a query sent once (Karn's rule: an
+ * answer after a re-send could be to either copy). So a far peer (650 ms round trip on the
+ * SimBlock matrix) is not asked again while its answer is on the way, and a near one is asked
+ * again after resendMs. A peer still answers a poll once, so a re-sent query adds no vote.
  *
  * Bounds: at most maxOutstandingPolls polls, each with at most maxKeysPerPoll slots and k peers;
- * a reply is accepted once per sampled peer, and only if its bitmaps fit the poll; at most
- * ceil(timeoutMs / resendMs) - 1 re-sends per poll.
+ * a reply is accepted once per sampled peer, and only if its bitmaps fit the poll; a peer gets
+ * at most MAX_QUERY_SENDS copies of one query, all before the poll's timeout; one round-trip
+ * estimate per validator.
  */
 import { toHex } from '../../core/index.js';
 import { getBit } from './messages.js';
@@ -41,6 +46,13 @@ export interface SlotTally {
   best: number;
 }
 
+/** Copies of one query to one peer, at most (the first and five re-sends). */
+export const MAX_QUERY_SENDS = 6;
+/** Gain of the running round-trip average (RFC 6298, section 2: alpha = 1/8). */
+const RTT_GAIN = 1 / 8;
+/** A peer is asked again after max(resendMs, RTO_FACTOR x its smoothed round trip). */
+const RTO_FACTOR = 1.5;
+
 /** A query to send again: the poll's id and keys, to the peers that have not answered. */
 export interface PollResend {
   readonly id: number;
@@ -64,8 +76,9 @@ class Poll {
   undetermined: number;
   done = false;
   timedOut = false;
-  /** Re-sends so far. */
-  resent = 0;
+  /** Per sampled peer: when the last copy of the query went, and how many went. */
+  readonly sentAt: Map<number, number>;
+  readonly sends: Map<number, number>;
 
   constructor(
     readonly id: number,
@@ -77,8 +90,9 @@ class Poll {
   ) {
     this.tallies = refs.map((r) => ({ slot: r.slot, votes: new Map<string, number>(), missing: 0, answerPeers: [], answerValues: [], best: 0 }));
     this.undetermined = refs.length;
+    this.sentAt = new Map(peers.map((p) => [p, startedAt]));
+    this.sends = new Map(peers.map((p) => [p, 1]));
   }
-
 
   add(peer: number, r: Reply): boolean {
     const m = this.refs.length;
@@ -127,6 +141,8 @@ export class PollBook {
   private readonly polls: Poll[] = [];
   private readonly byId = new Map<number, Poll>();
   private nextId = 1;
+  /** Smoothed round trip per peer, ms (peers are validator indexes: at most n entries). */
+  private readonly srtt = new Map<number, number>();
 
   /** resendMs 0: never re-send (a lost query or reply fails the poll at its timeout). */
   constructor(
@@ -153,27 +169,49 @@ export class PollBook {
     return id;
   }
 
-  /** A reply from `peer`; false when it does not belong to an open poll or is malformed. */
-  reply(peer: number, r: Reply): boolean {
+  /** A reply from `peer` at `now`; false when it does not belong to an open poll or is malformed. */
+  reply(peer: number, r: Reply, now = 0): boolean {
     const poll = this.byId.get(r.poll);
-    return poll !== undefined && poll.add(peer, r);
+    if (poll === undefined || !poll.add(peer, r)) return false;
+    if (poll.sends.get(peer) === 1) {
+      const sample = now - poll.startedAt;
+      const prev = this.srtt.get(peer);
+      this.srtt.set(peer, prev === undefined ? sample : prev + (sample - prev) * RTT_GAIN);
+    }
+    return true;
+  }
+
+  /** The smoothed round trip to `peer` (undefined before its first clean sample). */
+  roundTrip(peer: number): number | undefined {
+    return this.srtt.get(peer);
+  }
+
+  /** How long after the last copy a silent peer is asked again. */
+  retransmitTimeout(peer: number): number {
+    const rtt = this.srtt.get(peer);
+    return rtt === undefined ? this.resendMs : Math.max(this.resendMs, RTO_FACTOR * rtt);
   }
 
   /**
-   * Queries due again at `now`: for each open poll whose next re-send time (startedAt +
-   * (resent + 1) * resendMs, before the timeout) has come, the peers that have not answered.
-   * A poll re-sends at most once per call, so a late tick does not burst.
+   * Queries due again at `now`: per open poll, the peers that have not answered and whose
+   * retransmission timeout has passed since their last copy, while the next copy would still
+   * leave before the poll's timeout, at most MAX_QUERY_SENDS copies per peer.
    */
   resends(now: number): PollResend[] {
     const out: PollResend[] = [];
     if (this.resendMs <= 0) return out;
     for (const p of this.polls) {
-      if (p.done) continue;
-      const due = p.startedAt + (p.resent + 1) * this.resendMs;
-      if (due > now || due >= p.startedAt + this.timeoutMs) continue;
-      p.resent++;
-      const silent = p.peers.filter((peer) => !p.answered.has(peer));
-      if (silent.length > 0) out.push({ id: p.id, keys: p.keys, peers: silent });
+      if (p.done || now >= p.startedAt + this.timeoutMs) continue;
+      const due: number[] = [];
+      for (const peer of p.peers) {
+        if (p.answered.has(peer)) continue;
+        const sends = p.sends.get(peer)!;
+        if (sends >= MAX_QUERY_SENDS || now - p.sentAt.get(peer)! < this.retransmitTimeout(peer)) continue;
+        p.sends.set(peer, sends + 1);
+        p.sentAt.set(peer, now);
+        due.push(peer);
+      }
+      if (due.length > 0) out.push({ id: p.id, keys: p.keys, peers: due });
     }
     return out;
   }

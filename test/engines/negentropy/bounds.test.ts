@@ -25,6 +25,27 @@ describe('orphan pool', () => {
     expect(pool.release('r').length).toBe(1);
     expect(pool.size).toBe(1);
   });
+
+  it('asks again for missing parents every retryMs, the sender first then the next validators (not itself), maxAsks times, then drops the orphan', () => {
+    const pool = new OrphanPool(10, 10);
+    pool.add('a', b, 2, ['p', 'q'], 0);
+    expect([...pool.retry(999, 1000, 4, 4, 3)]).toEqual([]);
+    // Second ask: the validator after 2 is 3, this node, so 0; then 1, then the sender again.
+    expect([...pool.retry(1000, 1000, 4, 4, 3)]).toEqual([[0, ['p', 'q']]]);
+    expect([...pool.retry(2000, 1000, 4, 4, 3)]).toEqual([[1, ['p', 'q']]]);
+    expect([...pool.retry(3000, 1000, 4, 4, 3)]).toEqual([[2, ['p', 'q']]]);
+    // Four asks made (maxAsks = 4): the next due time drops it.
+    expect([...pool.retry(4000, 1000, 4, 4, 3)]).toEqual([]);
+    expect(pool.has('a')).toBe(false);
+    expect(pool.size).toBe(0);
+  });
+
+  it('groups the parents asked of one validator into one request, without repeats', () => {
+    const pool = new OrphanPool(10, 10);
+    pool.add('a', b, 1, ['p'], 0);
+    pool.add('c', b, 1, ['p', 'r'], 0);
+    expect([...pool.retry(500, 500, 8, 4, 0)]).toEqual([[2, ['p', 'r']]]);
+  });
 });
 
 describe('per-peer request budget', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PollBook } from '../../../src/engines/negentropy/polls.js';
+import { MAX_QUERY_SENDS, PollBook } from '../../../src/engines/negentropy/polls.js';
 import { bitmap, setBit } from '../../../src/engines/negentropy/messages.js';
 import type { NegMessage } from '../../../src/engines/negentropy/messages.js';
 
@@ -75,21 +75,51 @@ describe('poll book', () => {
     expect(book.reply(4, reply(id + 1, 1, 'agree'))).toBe(false);
   });
 
-  it('re-sends the query to the peers that have not answered, every resendMs before the timeout, once per due time', () => {
-    const book = new PollBook(4, 1000, 400);
+  it('re-sends to the peers that have not answered once resendMs passed since their last copy, before the timeout', () => {
+    const book = new PollBook(4, 1000, 250);
     const id = book.start(0, peers, refs, 15, KEYS);
-    for (let i = 0; i < 5; i++) book.reply(peers[i]!, reply(id, 1, 'agree'));
-    expect(book.resends(399)).toEqual([]);
-    const [first] = book.resends(400);
+    for (let i = 0; i < 5; i++) book.reply(peers[i]!, reply(id, 1, 'agree'), 100);
+    expect(book.resends(249)).toEqual([]);
+    const [first] = book.resends(250);
     expect(first!.id).toBe(id);
     expect(first!.keys).toBe(KEYS);
     expect(first!.peers).toEqual(peers.slice(5));
-    // Already re-sent for 400: a second call at the same time sends nothing; a late tick sends one, not two.
-    expect(book.resends(400)).toEqual([]);
-    expect(book.resends(950).map((r) => r.peers.length)).toEqual([15]);
-    // The third due time would be 1200, past the 1000 ms timeout: no more re-sends.
-    expect(book.resends(1200)).toEqual([]);
-    expect(book.resends(999)).toEqual([]);
+    // Just re-sent: nothing more until another resendMs has passed, then the same peers again.
+    expect(book.resends(499)).toEqual([]);
+    expect(book.resends(500).map((r) => r.peers.length)).toEqual([15]);
+    // At or after the poll's timeout: never.
+    expect(book.resends(1000)).toEqual([]);
+  });
+
+  it('a peer gets at most MAX_QUERY_SENDS copies of one query', () => {
+    const book = new PollBook(4, 100_000, 10);
+    const id = book.start(0, peers, refs, 15, KEYS);
+    let copies = 1;
+    for (let t = 10; t <= 1000; t += 10) copies += book.resends(t).filter((r) => r.id === id && r.peers.includes(peers[0]!)).length;
+    expect(copies).toBe(MAX_QUERY_SENDS);
+  });
+
+  it('learns each peer\'s round trip from answers to single copies (Karn) and waits 1.5 of it before asking again', () => {
+    const book = new PollBook(4, 5000, 250);
+    const first = book.start(0, peers, refs, 15, KEYS);
+    book.reply(peers[0]!, reply(first, 1, 'agree'), 600);
+    expect(book.roundTrip(peers[0]!)).toBe(600);
+    // A second sample moves the average by 1/8 of the difference (RFC 6298).
+    const second = book.start(1000, peers, refs, 15, KEYS);
+    book.reply(peers[0]!, reply(second, 1, 'agree'), 1200);
+    expect(book.roundTrip(peers[0]!)).toBe(600 + (200 - 600) / 8);
+    expect(book.retransmitTimeout(peers[0]!)).toBe(1.5 * 550);
+    expect(book.retransmitTimeout(peers[1]!)).toBe(250);
+    // An answer after a re-send is no sample.
+    const third = book.start(2000, peers, refs, 15, KEYS);
+    book.resends(2250);
+    book.reply(peers[1]!, reply(third, 1, 'agree'), 2900);
+    expect(book.roundTrip(peers[1]!)).toBe(undefined);
+    // The far peer is not asked again while its answer may be on the way.
+    const fourth = book.start(3000, peers, refs, 15, KEYS);
+    const at = (t: number): boolean => book.resends(t).some((r) => r.id === fourth && r.peers.includes(peers[0]!));
+    expect(at(3000 + 824)).toBe(false);
+    expect(at(3000 + 825)).toBe(true);
   });
 
   it('a re-sent query adds no vote: a peer answers a poll once', () => {
