@@ -64,6 +64,8 @@ import type { SuperBlock } from './superblock.js';
 import { buildVertex, genesisSuperBlock, genesisVertex, idHex } from './vertex.js';
 import { anneal } from './thermo.js';
 import { PeerWeights } from './weights.js';
+import { BenchList } from './bench-list.js';
+import { SAFE_BYZANTINE_FRACTION } from './safety.js';
 
 type Out = Effect<NegMessage>;
 type Input = EngineInput<NegMessage>;
@@ -127,6 +129,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
   private readonly gibbsRng: Prng;
   private readonly sampleRng: Prng;
   private readonly weights: PeerWeights;
+  private readonly bench: BenchList;
   private readonly budget: PeerBudget;
   private readonly polls: PollBook;
   private readonly log: FinalizedLog;
@@ -185,6 +188,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
     this.gibbsRng = ctx.rng.derive('negentropy/gibbs');
     this.sampleRng = ctx.rng.derive('negentropy/sample');
     this.weights = new PeerWeights(this.n, this.self, this.p);
+    this.bench = new BenchList(this.weights, this.n, SAFE_BYZANTINE_FRACTION);
     this.budget = new PeerBudget(this.n, this.p.peerRequestsPerSecond);
     this.polls = new PollBook(this.p.maxOutstandingPolls, this.p.pollTimeoutMs, this.p.pollResendMs);
     this.book = new ConflictBook(this.p);
@@ -264,6 +268,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
         rejectedVertices: this.dag.rejected,
         prunedVertices: this.dag.prunedTotal,
         orphans: this.orphans.size,
+        benched: this.bench.size,
         storedBytes: this.storedBytes(),
         polls: this.pollsDone,
         pollsFailed: this.pollsFailed,
@@ -657,6 +662,10 @@ export class NegentropyEngine implements Engine<NegMessage> {
   private applyPoll(poll: CompletedPoll, now: number, out: Out[]): void {
     this.pollsDone++;
     if (poll.timedOut) this.pollsTimedOut++;
+    for (const peer of poll.peers) {
+      if (poll.answered.has(peer)) this.bench.answered(peer);
+      else if (poll.timedOut) this.bench.missed(peer, now);
+    }
     let failed = false;
     let hSum = 0;
     let hCount = 0;
@@ -1025,6 +1034,7 @@ export class NegentropyEngine implements Engine<NegMessage> {
   private onTick(now: number, out: Out[]): void {
     out.push({ kind: 'set-timer', timer: TICK, at: now + this.p.pollIntervalMs });
     this.completePolls(now, out);
+    this.bench.release(now);
     for (const r of this.polls.resends(now)) for (const to of r.peers) out.push({ kind: 'send', to, message: { t: 'query', poll: r.id, keys: r.keys } });
     // A want-ids round trip fits in a poll timeout; ORPHAN_MAX_ASKS spans every validator at n = 8.
     for (const [peer, ids] of this.orphans.retry(now, this.p.pollTimeoutMs, ORPHAN_MAX_ASKS, this.n, this.self)) this.want(peer, 'vertex', ids, out);

@@ -63,6 +63,8 @@ export interface PollResend {
 export interface CompletedPoll {
   readonly id: number;
   readonly peers: readonly number[];
+  /** The sampled peers that answered. */
+  readonly answered: ReadonlySet<number>;
   readonly timedOut: boolean;
   readonly tallies: readonly SlotTally[];
   /** Peers by value prefix they answered (to fetch an unknown value from one of them). */
@@ -223,7 +225,7 @@ export class PollBook {
     while (this.polls.length > 0 && this.polls[0]!.done) {
       const p = this.polls.shift()!;
       this.byId.delete(p.id);
-      out.push({ id: p.id, peers: p.peers, timedOut: p.timedOut, tallies: p.tallies, sources: p.sources });
+      out.push({ id: p.id, peers: p.peers, answered: p.answered, timedOut: p.timedOut, tallies: p.tallies, sources: p.sources });
     }
     return out;
   }

@@ -87,6 +87,8 @@ export class PeerWeights {
   private readonly agree: Uint32Array;
   private readonly disagree: Uint32Array;
   private readonly fenwick: FenwickWeights;
+  /** Peers left out of samples for now (bench-list.ts decides who and for how long). */
+  private readonly benched: Uint8Array;
 
   constructor(
     readonly n: number,
@@ -96,6 +98,7 @@ export class PeerWeights {
     this.agree = new Uint32Array(n);
     this.disagree = new Uint32Array(n);
     this.fenwick = new FenwickWeights(n);
+    this.benched = new Uint8Array(n);
     const w0 = reliabilityUnits(0, 0, bounds);
     for (let i = 0; i < n; i++) if (i !== self) this.fenwick.set(i, w0);
   }
@@ -114,7 +117,25 @@ export class PeerWeights {
       this.agree[peer] = this.agree[peer]! >>> 1;
       this.disagree[peer] = this.disagree[peer]! >>> 1;
     }
+    if (this.benched[peer] === 0) this.fenwick.set(peer, reliabilityUnits(this.agree[peer]!, this.disagree[peer]!, this.bounds));
+  }
+
+  /** Leaves `peer` out of samples (weight 0) until unbench; its record is kept. */
+  bench(peer: number): void {
+    if (peer === this.self || peer < 0 || peer >= this.n) return;
+    this.benched[peer] = 1;
+    this.fenwick.set(peer, 0);
+  }
+
+  /** Samples `peer` again, at the weight of its record. */
+  unbench(peer: number): void {
+    if (peer === this.self || peer < 0 || peer >= this.n || this.benched[peer] === 0) return;
+    this.benched[peer] = 0;
     this.fenwick.set(peer, reliabilityUnits(this.agree[peer]!, this.disagree[peer]!, this.bounds));
+  }
+
+  isBenched(peer: number): boolean {
+    return this.benched[peer] === 1;
   }
 
   /** Up to k distinct peers, each draw proportional to weight among those not yet drawn. */
