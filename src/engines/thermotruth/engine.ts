@@ -70,6 +70,7 @@ import { nextDifficulty, powBits } from './thermo.js';
 import { vectorFromBytes, vectorToBytes } from './vector.js';
 import { squaredDistance } from './stats.js';
 import { EpochPace } from './pace.js';
+import { RoundTimeouts } from './timeouts.js';
 
 type Out = Effect<TtMessage, PowJob>;
 type Input = EngineInput<TtMessage, PowResult>;
@@ -167,6 +168,8 @@ interface EpochState {
   enteredAt: number;
   /** When this node entered its current round (= enteredAt in round 0). */
   roundAt: number;
+  /** Who timed out of which round (timeouts.ts): rounds change when q did. */
+  readonly timeouts: RoundTimeouts;
 }
 
 interface Final {
@@ -445,6 +448,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       lastVote: null,
       enteredAt: Number.NEGATIVE_INFINITY,
       roundAt: Number.NEGATIVE_INFINITY,
+      timeouts: new RoundTimeouts(ROUND_LOOKAHEAD),
     };
   }
 
@@ -596,6 +600,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     // vote at n = 200 only queues behind the leader's still-uploading batch. Not half the round
     // timeout, as it was: that is 1.5 paces and doubles with every round, so under sustained
     // loss (swarm seed 70: n = 8, 23 %) nodes waited 10-20 s between retransmissions.
+    // Timed out of this round and still here: the timeout again at every check, in case copies
+    // were lost (the round is over for this node; only the quorum of timeouts is missing).
+    if (ep.timeouts.hasSent(ep.round)) out.push({ kind: 'broadcast', message: { t: 'timeout', epoch: ep.epoch, round: ep.round, answer: false } });
     if (now - ep.progressAt < Math.max(this.params.retransmitMs, this.pace.scaleMs / 2)) return;
     const leader = leaderOf(ep.epoch, ep.round, this.n);
     if (leader === this.ctx.self || this.n < 2) return;
@@ -609,8 +616,45 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     if (peer !== leader && peer !== this.ctx.self) out.push({ kind: 'send', to: peer, message: { t: 'sync-request', fromEpoch: ep.epoch } });
   }
 
+  /** The round timer: say so to all and wait for q timeouts (timeouts.ts), not leave alone. */
   private onRoundTimeout(now: number, out: Out[]): void {
-    this.enterRound(this.ep.round + 1, now, out, true);
+    this.sendTimeout(this.ep.round, now, out);
+  }
+
+  private sendTimeout(round: number, now: number, out: Out[]): void {
+    const ep = this.ep;
+    if (!ep.timeouts.markSent(round)) return;
+    out.push({ kind: 'broadcast', message: { t: 'timeout', epoch: ep.epoch, round, answer: false } });
+    if (ep.timeouts.record(this.ctx.self, round, ep.round) > 0) this.checkTimeouts(round, now, out);
+  }
+
+  private onTimeoutMsg(from: NodeIndex, epoch: number, round: number, answer: boolean, now: number, out: Out[]): void {
+    if (from === this.ctx.self) return;
+    if (epoch < this.ep.epoch) {
+      if (answer) return;
+      this.helpBehind(from, epoch, now, out);
+      return;
+    }
+    if (!this.sameEpoch(from, epoch, now, out)) return;
+    const ep = this.ep;
+    if (round < ep.round) {
+      // The sender missed the timeouts that moved us on: ours, again, to it alone, marked as
+      // an answer (two nodes past the round would otherwise answer each other for ever).
+      if (!answer && ep.timeouts.hasSent(round)) out.push({ kind: 'send', to: from, message: { t: 'timeout', epoch, round, answer: true } });
+      return;
+    }
+    if (ep.timeouts.record(from, round, ep.round) > 0) this.checkTimeouts(round, now, out);
+  }
+
+  /** f + 1 timeouts for `round`: join them; q: move to round + 1. */
+  private checkTimeouts(round: number, now: number, out: Out[]): void {
+    const ep = this.ep;
+    const count = ep.timeouts.count(round);
+    if (count >= this.f + 1 && !ep.timeouts.hasSent(round)) {
+      this.sendTimeout(round, now, out);
+      return; // sendTimeout counted our own and checked again
+    }
+    if (count >= this.quorum && round >= ep.round) this.enterRound(round + 1, now, out, true);
   }
 
   /** Moves to round `round` of the current epoch (timeout, or a valid message from a later round). */
@@ -707,6 +751,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
         return;
       case 'content':
         this.onContent(m.batch, now, out);
+        return;
+      case 'timeout':
+        this.onTimeoutMsg(from, m.epoch, m.round, m.answer, now, out);
         return;
     }
   }
@@ -1077,7 +1124,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       out.push({ kind: 'send', to: from === this.ctx.self ? leaderOf(ep.epoch, qc.round, this.n) : from, message: { t: 'fetch', epoch: ep.epoch, value: qc.value } });
       return;
     }
-    this.finalizeEpoch(content, qc, now, out);
+    this.finalizeEpoch(content, qc, now, out, true);
   }
 
   private onFetch(from: NodeIndex, epoch: number, value: Uint8Array, out: Out[]): void {
@@ -1133,7 +1180,8 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     return { batch, value, state, result };
   }
 
-  private finalizeEpoch(content: Content, qc: QC, now: number, out: Out[]): void {
+  /** `live`: from a commit QC of this node's epoch (not a catch-up answer). */
+  private finalizeEpoch(content: Content, qc: QC, now: number, out: Out[], live: boolean): void {
     let c: Content | null = content;
     if (c.state === undefined || c.result === undefined) c = this.trustedContent(content.batch, content.value);
     if (c === null || c.batch.epoch !== this.ep.epoch) return;
@@ -1161,8 +1209,12 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     // where the first timeout may be far too short for a large n), any finalized epoch does.
     // The round that finalized, not the epoch: the rounds that timed out before it measure the
     // timeouts, not the cost of a round (a first epoch with three view changes used to set a
-    // 48 s timeout, and a silent leader of the next epoch was waited out for all of it).
-    if (Number.isFinite(this.ep.roundAt)) this.pace.record(now - this.ep.roundAt, qc.round === 0 && this.ep.round === 0);
+    // 48 s timeout, and a silent leader of the next epoch was waited out for all of it). Only
+    // a commit of the round this node is in: an epoch learned by catch-up, or committed in a
+    // round the node just left or has not reached, says nothing of a round's length (a node
+    // that caught up 2 ms after entering a round took a 2 ms pace, raced through rounds on the
+    // 1 s floor alone, and the others could never gather a quorum in one round: seed 1).
+    if (live && qc.round === this.ep.round && Number.isFinite(this.ep.roundAt)) this.pace.record(now - this.ep.roundAt, qc.round === 0);
     this.ep = this.freshEpoch(e + 1);
     this.beginEpoch(now, out);
   }
@@ -1268,7 +1320,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       return;
     }
     out.push({ kind: 'cost', op: 'tx-apply', count: batch.block.txs.length }, { kind: 'cost', op: 'sig-verify', count: batch.block.txs.length });
-    this.finalizeEpoch(content, qc, now, out);
+    this.finalizeEpoch(content, qc, now, out, false);
     if (this.aheadEpoch > this.ep.epoch && this.syncBuffer.size === 0) {
       this.lastSyncAt = Number.NEGATIVE_INFINITY;
       this.requestSync(now, out);

@@ -10,6 +10,8 @@
  *   [6, batch, qc]                                          a finalized batch with its commit QC
  *   [7, epoch, value]                                       "send me the batch with this value"
  *   [8, batch]                                              the answer to 7
+ *   [9, epoch, round, answer]                               "round timed out for me" (timeouts.ts);
+ *                                                           answer 1: a reply to a lagging node, never answered
  *
  * The sender of every message is authenticated by the runtime (Engine contract), so votes and
  * validator proposals name no sender. Decoding validates shapes and sizes and throws TtError
@@ -41,7 +43,8 @@ export type TtMessage =
   | { readonly t: 'sync-request'; readonly fromEpoch: number }
   | { readonly t: 'sync-final'; readonly batch: Batch; readonly qc: QC }
   | { readonly t: 'fetch'; readonly epoch: number; readonly value: Uint8Array }
-  | { readonly t: 'content'; readonly batch: Batch };
+  | { readonly t: 'content'; readonly batch: Batch }
+  | { readonly t: 'timeout'; readonly epoch: number; readonly round: number; readonly answer: boolean };
 
 export function encodeTtMessage(m: TtMessage): Uint8Array {
   switch (m.t) {
@@ -63,6 +66,8 @@ export function encodeTtMessage(m: TtMessage): Uint8Array {
       return encode([7, m.epoch, m.value]);
     case 'content':
       return encode([8, batchToCbor(m.batch)]);
+    case 'timeout':
+      return encode([9, m.epoch, m.round, m.answer ? 1 : 0]);
   }
 }
 
@@ -70,7 +75,7 @@ function malformed(reason: string): TtError {
   return new TtError({ code: 'TT_MALFORMED', reason });
 }
 
-const LENGTHS = [5, 4, 6, 2, 2, 2, 3, 3, 2];
+const LENGTHS = [5, 4, 6, 2, 2, 2, 3, 3, 2, 4];
 
 function optionalQC(value: CborValue | undefined, what: string): QC | null {
   return value === null ? null : qcFromCbor(value, what);
@@ -118,8 +123,13 @@ export function decodeTtMessage(bytes: Uint8Array): TtMessage {
         return Object.freeze({ t: 'sync-final', batch: batchFromCbor(items[1]), qc: qcFromCbor(items[2], 'sync.qc') });
       case 7:
         return Object.freeze({ t: 'fetch', epoch: readUint(items[1], 'fetch.epoch'), value: Uint8Array.from(readBytes(items[2], 'fetch.value', 32)) });
-      default:
+      case 8:
         return Object.freeze({ t: 'content', batch: batchFromCbor(items[1]) });
+      default: {
+        const answer = readUint(items[3], 'timeout.answer');
+        if (answer > 1) throw malformed(`timeout.answer ${answer}`);
+        return Object.freeze({ t: 'timeout', epoch: readUint(items[1], 'timeout.epoch'), round: readUint(items[2], 'timeout.round'), answer: answer === 1 });
+      }
     }
   } catch (err) {
     if (err instanceof TtError) throw err;

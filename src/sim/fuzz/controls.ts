@@ -60,7 +60,10 @@ export const CONTROLS: ReadonlyMap<string, FuzzCase> = new Map<string, FuzzCase>
       ],
     }),
   ],
-  ['thermotruth', control({ engine: 'thermotruth', nodes: 4, byzantine: [0, 1], behaviour: 'split-world' })],
+  // Whether the upper half commits the twin before it learns the real batch by catch-up is a
+  // race; seeds 2-20 split (19 of 20 with the round pacemaker of 23 November; 17 of 20 before),
+  // seed 1 happens not to since then.
+  ['thermotruth', control({ engine: 'thermotruth', nodes: 4, byzantine: [0, 1], behaviour: 'split-world', seed: 2 })],
   [
     'negentropy',
     control({
