@@ -4,7 +4,8 @@
  * node's preference, and a Snowball counter (alpha of k, betaC consecutive polls) decides.
  * Owns: the DAG of signed vertices and its validation (dag.ts, dag-check.ts, vertex.ts,
  * orphans.ts), conflict sets and their thermodynamics (conflict-set.ts, conflict-book.ts,
- * thermo.ts, snowball.ts), weighted peer sampling (weights.ts), polls (polls.ts), super-blocks,
+ * thermo.ts, snowball.ts), weighted peer sampling (weights.ts) and its bench list of peers that
+ * stopped answering (bench-list.ts), polls and their re-sends (polls.ts), super-blocks,
  * snapshots and sync (superblock.ts), the light client (light-client.ts), the wire codec
  * (messages.ts), durable records (records.ts), parameters (params.ts), the engine (engine.ts)
  * and its Byzantine behaviours (adversary.ts).

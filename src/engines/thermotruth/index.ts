@@ -2,7 +2,8 @@
  * src/engines/thermotruth: the ThermoTruth design, made deterministic and Byzantine-robust
  * (DESIGN.md section 3; rules, parameters and deviations: docs/protocols/thermotruth.md).
  * Owns: the epoch/round state machine with its two-phase 2f + 1 commit and view change
- * (engine.ts), proposals with hashcash PoW and vector clocks (proposal.ts, pow.ts), the
+ * (engine.ts; round timeouts that end a round for everyone, timeouts.ts; the epoch pace that
+ * scales them, pace.ts), proposals with hashcash PoW and vector clocks (proposal.ts, pow.ts), the
  * deterministic robust aggregate and its rules (aggregate.ts, stats.ts), temperature, entropy
  * and adaptive difficulty (thermo.ts), batches and quorum certificates (batch.ts, qc.ts), the
  * wire codec (messages.ts), the simulated world it measures (observe.ts), its Byzantine
