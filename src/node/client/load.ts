@@ -57,6 +57,8 @@ export interface LoadReport {
   readonly finalAcked: number;
   readonly rejected: Readonly<Record<string, number>>;
   readonly retries: number;
+  /** Refusals waited out and sent again (RETRY_LATER: the chain had to move on first). */
+  readonly waits: number;
   readonly unreachable: number;
   readonly abandoned: number;
   readonly elapsedSeconds: number;
@@ -92,6 +94,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Engine refusals that depend on the node asked (its lag, its pool), not on the transfer. */
 const RETRY_ELSEWHERE: ReadonlySet<string> = new Set(['MEMPOOL_NONCE_TOO_FAR', 'MEMPOOL_FULL', 'MEMPOOL_SENDER_CAP']);
+/**
+ * Refusals every node gives alike until the chain moves on: negentropy takes a nonce at most
+ * maxNonceAhead past the sender's EXECUTED one, and execution waits for a super-block, so a
+ * sender ahead of it must wait, not stop (stopping left a nonce gap, which stalled every later
+ * transfer of the sender: a 100/s negentropy devnet stopped submitting after ~5 s).
+ */
+const RETRY_LATER: ReadonlySet<string> = new Set(['NEG_NONCE_TOO_FAR']);
+const RETRY_LATER_MS = 250;
 
 export class LoadGenerator {
   private readonly clients: NodeClient[];
@@ -113,7 +123,7 @@ export class LoadGenerator {
   private running = false;
   private startedAt = 0;
   private readonly opts: Required<LoadOptions>;
-  private readonly counts = { submitted: 0, retries: 0, unreachable: 0, abandoned: 0, rejected: {} as Record<string, number> };
+  private readonly counts = { submitted: 0, retries: 0, waits: 0, unreachable: 0, abandoned: 0, rejected: {} as Record<string, number> };
 
   constructor(options: LoadOptions) {
     this.opts = {
@@ -295,6 +305,11 @@ export class LoadGenerator {
     }
     // Busy, or a node whose state lags (a restarted node catching up refuses nonces far ahead
     // of its stale account nonce): the same transfer goes to another node shortly.
+    if (RETRY_LATER.has(item.code)) {
+      this.counts.waits++;
+      this.retry(job, RETRY_LATER_MS);
+      return;
+    }
     if (item.status === 429 || item.status === 503 || RETRY_ELSEWHERE.has(item.code)) {
       if (RETRY_ELSEWHERE.has(item.code)) this.markDown(node, 500);
       this.retry(job, 100);
@@ -356,6 +371,7 @@ export class LoadGenerator {
       finalAcked: final.length,
       rejected: { ...this.counts.rejected },
       retries: this.counts.retries,
+      waits: this.counts.waits,
       unreachable: this.counts.unreachable,
       abandoned: this.counts.abandoned,
       elapsedSeconds: round((to - this.startedAt) / 1000),
