@@ -63,6 +63,8 @@ type Input = EngineInput<CoherenceMessage, MiningResult>;
 export const REAL_JOB_ATTEMPTS = 2_000;
 /** Headroom left in a block for the header and framing when selecting transfers. */
 const BLOCK_HEADROOM_BYTES = 16 * 1024;
+/** A node behind a chain it cannot connect yet neither mines nor finalizes for at most this many target intervals (see syncing). */
+export const SYNC_HOLD_INTERVALS = 30;
 
 /** Penalty weights: a forged proof is deliberate; a clock or ordering problem may be honest. */
 function penaltyWeight(code: string): number {
@@ -134,7 +136,9 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
   private jobSeq = 0;
   private mempoolDirty = false;
   private started = false;
-  private readonly counters = { mined: 0, accepted: 0, rejected: 0, reorgs: 0, maxReorgDepth: 0, orphansRefused: 0 };
+  private readonly counters = { mined: 0, accepted: 0, rejected: 0, reorgs: 0, maxReorgDepth: 0, orphansRefused: 0, syncHolds: 0 };
+  /** Since when this node holds orphans above its head (-1: it does not). */
+  private syncingSince = -1;
   private lastR = 0;
   private readonly restoredBlocks: number;
 
@@ -223,6 +227,7 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
         negentropy: this.lastR === 0 ? 0 : negentropy(this.lastR),
         mempool: this.mempool.size,
         orphans: this.orphans.size,
+        syncHolds: this.counters.syncHolds,
         treeBlocks: this.chain.size,
         mined: this.counters.mined,
         accepted: this.counters.accepted,
@@ -269,7 +274,30 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
 
   private onRefresh(now: number, out: Out[]): void {
     out.push({ kind: 'set-timer', timer: 'refresh', at: now + this.p.templateRefreshMs });
-    if (this.mempoolDirty && this.policy === 'honest') this.startMining(now, out);
+    // A job is also started when there is none: mining paused while syncing resumes here once
+    // the hold is over (syncing).
+    if ((this.mempoolDirty || this.job === null) && this.policy === 'honest') this.startMining(now, out);
+  }
+
+  /**
+   * Whether this node is behind a chain it cannot connect yet: it holds orphans above its head
+   * (a restart, lost blocks; their ancestors are being fetched). k-deep finality assumes the
+   * node mines on and measures depth in the heaviest chain, so meanwhile it neither mines nor
+   * finalizes, as a Bitcoin node does not mine during its initial block download. Before, a
+   * node restarted behind the others mined on its stale tip while it fetched their chain one
+   * block per round trip; with more hash power on its side of the loss its fork overtook the
+   * chain another node had already finalized k deep (swarm seeds 561 and 835: n = 4, 17-29 %
+   * loss, two crash-restarts). At most SYNC_HOLD_INTERVALS target intervals from the first such
+   * orphan: a peer's junk orphans, which pass the proof-of-work check against their own claimed
+   * target, hold a node no longer, and not again until no orphan is above the head.
+   */
+  private syncing(now: number): boolean {
+    if (this.orphans.maxHeight() <= this.chain.head.height) {
+      this.syncingSince = -1;
+      return false;
+    }
+    if (this.syncingSince < 0) this.syncingSince = now;
+    return now - this.syncingSince < SYNC_HOLD_INTERVALS * this.p.targetIntervalMs;
   }
 
   private onClientTx(tx: Transfer, out: Out[]): void {
@@ -523,11 +551,12 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
     }
     this.mempool.onBlockCommitted(head.state, included);
     out.push({ kind: 'metric', name: 'height', value: head.height }, { kind: 'metric', name: 'difficulty_log2', value: log2Work(head.target) });
-    if (this.selfish === null) this.finalize(out);
+    if (this.selfish === null) this.finalize(now, out);
     this.startMining(now, out);
   }
 
-  private finalize(out: Out[]): void {
+  private finalize(now: number, out: Out[]): void {
+    if (this.syncing(now)) return;
     const done = this.chain.finalize(this.p.confirmations);
     if (done.length === 0) return;
     for (const e of done) {
@@ -560,6 +589,14 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
 
   private startMining(now: number, out: Out[]): void {
     if (!this.started) return;
+    if (this.selfish === null && this.syncing(now)) {
+      if (this.job !== null) {
+        out.push({ kind: 'cancel-job', jobId: this.job.jobId });
+        this.job = null;
+      }
+      this.counters.syncHolds++;
+      return;
+    }
     const parent = this.miningParent();
     if (this.job !== null) {
       if (this.job.parent.hashHex === parent.hashHex && !this.mempoolDirty) return;

@@ -79,6 +79,13 @@ export class OrphanPool {
     return out;
   }
 
+  /** The greatest height among held orphans (-1 when none): how far a chain we cannot connect yet goes. */
+  maxHeight(): number {
+    let max = -1;
+    for (const o of this.byHash.values()) if (o.block.header.height > max) max = o.block.header.height;
+    return max;
+  }
+
   /** Drops orphans at or below `height` (they can no longer connect above the finalized root). */
   dropAtOrBelow(height: number): void {
     for (const o of [...this.byHash.values()]) {
