@@ -63,6 +63,8 @@ type Input = EngineInput<CoherenceMessage, MiningResult>;
 export const REAL_JOB_ATTEMPTS = 2_000;
 /** Headroom left in a block for the header and framing when selecting transfers. */
 const BLOCK_HEADROOM_BYTES = 16 * 1024;
+/** One sender holds at most orphanPoolMax / ORPHAN_SHARE_DIVISOR orphans (orphans.ts). */
+export const ORPHAN_SHARE_DIVISOR = 8;
 /** A node behind a chain it cannot connect yet neither mines nor finalizes for at most this many target intervals (see syncing). */
 export const SYNC_HOLD_INTERVALS = 30;
 
@@ -149,7 +151,9 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
     this.p = ctx.params;
     this.rules = Object.freeze({ chainId: ctx.chainId, blockReward: this.p.blockReward, maxTxsPerBlock: this.p.maxTxsPerBlock });
     this.mempool = new Mempool({ chainId: ctx.chainId });
-    this.orphans = new OrphanPool(this.p.orphanPoolMax);
+    // A sender's share: an eighth of the pool, so up to f = n / 4 flooding peers of n <= 31
+    // leave at least a fifth of it to honest ones (at least one orphan each at any pool size).
+    this.orphans = new OrphanPool(this.p.orphanPoolMax, Math.max(1, Math.floor(this.p.orphanPoolMax / ORPHAN_SHARE_DIVISOR)));
     const { root, restored } = this.restoreChain(ctx.restored);
     this.restoredBlocks = restored;
     this.chain = new Chain(root, blockWork(root.target));
@@ -432,7 +436,7 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
       if (this.orphans.add(block, from, size)) this.requestMissing(from, parentHex, out);
     } catch (err) {
       if (!(err instanceof CoherenceError)) throw err;
-      if (err.code === 'COHERENCE_ORPHAN_POOL_FULL') {
+      if (err.code === 'COHERENCE_ORPHAN_POOL_FULL' || err.code === 'COHERENCE_ORPHAN_PEER_FULL') {
         this.counters.orphansRefused++;
         out.push({ kind: 'metric', name: 'orphans_refused', value: this.counters.orphansRefused });
         return;

@@ -30,6 +30,8 @@ export type CoherenceErrorType =
   /** The transactions do not apply (wraps the ledger's code). */
   | { code: 'COHERENCE_BAD_TXS'; ledgerCode: string; reason: string }
   | { code: 'COHERENCE_ORPHAN_POOL_FULL'; max: number }
+  /** One peer's share of the orphan pool is full (orphans.ts: a flood cannot crowd others out). */
+  | { code: 'COHERENCE_ORPHAN_PEER_FULL'; peer: number; maxPerPeer: number }
   /** The block forks below this node's finalized block (k confirmations): never adopted. */
   | { code: 'COHERENCE_BELOW_FINALIZED'; height: number; finalizedHeight: number }
   | { code: 'COHERENCE_BAD_PHASES'; reason: string }

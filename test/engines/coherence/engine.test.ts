@@ -190,11 +190,24 @@ describe('orphans', () => {
     const small = testParams({ confirmations: 3, orphanPoolMax: 2 });
     const tips = [1, 2, 3].map((proposer) => chain(genesis, 2, proposer)[1]!);
     const { engine } = node(0, 4, small);
-    const outs = tips.map((t) => deliver(engine, t.block!, 1));
+    // From three different peers: each within its own share (one of the two places).
+    const outs = tips.map((t, i) => deliver(engine, t.block!, 1 + i));
     expect(outs.map((o) => o.filter((e) => e.kind === 'send').length)).toEqual([1, 1, 0]);
     expect(outs[2]!.some((e) => e.kind === 'metric' && e.name === 'orphans_refused')).toBe(true);
     expect(penalties(outs[2]!)).toEqual([]);
     expect(engine.status().telemetry['orphans']).toBe(2);
+  });
+
+  it('one sender holds at most orphanPoolMax / 8 orphans (N), the next is refused without a penalty (N + 1); others still get in', () => {
+    const params = testParams({ confirmations: 3, orphanPoolMax: 16 });
+    const tips = [1, 2, 3, 1].map((proposer, i) => chain(genesis, 2 + i, proposer)[1 + i]!);
+    const { engine } = node(0, 4, params);
+    const fromOne = tips.slice(0, 3).map((t) => deliver(engine, t.block!, 1));
+    expect(fromOne.map((o) => o.some((e) => e.kind === 'metric' && e.name === 'orphans_refused'))).toEqual([false, false, true]);
+    expect(penalties(fromOne[2]!)).toEqual([]);
+    expect(engine.status().telemetry['orphans']).toBe(2);
+    deliver(engine, tips[3]!.block!, 2);
+    expect(engine.status().telemetry['orphans']).toBe(3);
   });
 
   it('answers get-block for blocks it holds', () => {
