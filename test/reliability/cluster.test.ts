@@ -27,9 +27,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
-import type { NodeClient } from '../../src/node/index.js';
 import { allEntries, sleep, waitFor } from '../support/devnet-polling.js';
 import { FAULT_GATE_ENV } from '../../src/node/net/fault-gate.js';
+import { HeightWatch, checkFinalLogs, drainOrDump, waitAllReach } from './support/cluster-checks.js';
 
 const NODES = 4;
 const TRACK = 3; // never faulted: the load generator watches finality here
@@ -73,50 +73,6 @@ function flipEveryOccurrence(file: string, needle: string): number {
   }
   writeFileSync(file, buf);
   return count;
-}
-
-/** Polls every node's height; records every decrease (the invariant: none, ever). */
-class HeightWatch {
-  readonly max: number[] = Array.from({ length: NODES }, () => -1);
-  readonly maxFinalized: number[] = Array.from({ length: NODES }, () => -1);
-  readonly regressions: string[] = [];
-  readonly minValidatorPeers: number[] = Array.from({ length: NODES }, () => Number.POSITIVE_INFINITY);
-  samples = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private busy = false;
-  /** Node whose peer count is being sampled into minValidatorPeers (the partitioned one). */
-  watchPeersOf: number | null = null;
-
-  constructor(private readonly clients: readonly NodeClient[]) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.sample(), 300);
-  }
-
-  stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-  }
-
-  private async sample(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await Promise.all(
-        this.clients.map(async (c, i) => {
-          const s = await c.status().catch(() => null);
-          if (s === null) return; // stopped, killed or restarting
-          this.samples++;
-          if (s.height < this.max[i]!) this.regressions.push(`node ${i}: height ${s.height} after ${this.max[i]}`);
-          if (s.finalized < this.maxFinalized[i]!) this.regressions.push(`node ${i}: finalized ${s.finalized} after ${this.maxFinalized[i]}`);
-          this.max[i] = Math.max(this.max[i]!, s.height);
-          this.maxFinalized[i] = Math.max(this.maxFinalized[i]!, s.finalized);
-          if (this.watchPeersOf === i) this.minValidatorPeers[i] = Math.min(this.minValidatorPeers[i]!, s.validatorPeers);
-        }),
-      );
-    } finally {
-      this.busy = false;
-    }
-  }
 }
 
 describe('real cluster under SIGKILL, SIGSTOP and disconnection', () => {
@@ -174,23 +130,11 @@ describe('real cluster under SIGKILL, SIGSTOP and disconnection', () => {
     watch.watchPeersOf = null;
     await sleep(2000);
 
-    const drained = await gen.drain(60_000);
-    if (!drained) {
-      const stuck = gen.acknowledged().filter((r) => r.finalAt === undefined);
-      for (const r of stuck.slice(0, 5)) {
-        const views = await Promise.all(sup.clients.map((c) => c.txStatus(r.id).catch(() => null)));
-        process.stderr.write(`stuck ${r.id} sender ${r.sender} nonce ${r.nonce} acked by node ${r.ackNode}: ${JSON.stringify(views)}\n`);
-      }
-      for (const c of sup.clients) process.stderr.write(`${JSON.stringify(await c.get('/telemetry').catch(() => null))}\n`);
-      process.stderr.write(`cluster files kept in ${dir}\n`);
-    }
+    const drained = await drainOrDump(gen, sup.clients, dir, 60_000);
     expect(drained).toBe(true);
 
     // Every node reaches the tracked node's height (the faulted ones catch up from peers).
-    const target = (await sup.clients[TRACK]!.status()).height;
-    for (let i = 0; i < NODES; i++) {
-      await waitFor(`node ${i} to reach height ${target}`, async () => (await sup.clients[i]!.status()).height >= target, 60_000);
-    }
+    const target = await waitAllReach(sup.clients, TRACK, 60_000);
     await sleep(1000);
     watch.stop();
 
@@ -203,31 +147,7 @@ describe('real cluster under SIGKILL, SIGSTOP and disconnection', () => {
     expect(watch.samples).toBeGreaterThan(NODES * 20);
     expect(watch.regressions).toEqual([]);
 
-    const logs = await Promise.all(sup.clients.map((c) => allEntries(c)));
-    const rootsByHeight = new Map<number, string>();
-    for (const [i, log] of logs.entries()) {
-      const counts = new Map<string, number>();
-      for (const e of log) for (const id of e.txIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-      const missing = acked.filter((r) => !counts.has(r.id)).map((r) => r.id);
-      expect(missing, `node ${i} misses acknowledged transfers`).toEqual([]);
-      const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
-      expect(twice, `node ${i} finalized a transfer twice`).toEqual([]);
-      let lastHeight = -1;
-      for (const e of log) {
-        if (e.height === null || e.stateRoot === null) continue;
-        expect(e.height, `node ${i}: log heights increase`).toBeGreaterThan(lastHeight);
-        lastHeight = e.height;
-        const seen = rootsByHeight.get(e.height);
-        if (seen === undefined) rootsByHeight.set(e.height, e.stateRoot);
-        else expect(e.stateRoot, `state root at height ${e.height} (node ${i})`).toBe(seen);
-      }
-    }
-    // Same transactions in the same order everywhere (the logs agree up to the shortest).
-    const shortest = Math.min(...logs.map((l) => l.length));
-    for (let s = 0; s < shortest; s++) {
-      const ids = new Set(logs.map((l) => `${l[s]!.value}:${l[s]!.txIds.join(',')}`));
-      expect(ids.size, `finalized entry ${s} differs between nodes`).toBe(1);
-    }
+    const logs = await checkFinalLogs(sup.clients, acked);
 
     // 4. Damage node 1's store; it must refuse it; moved aside, the node resyncs from peers.
     await sup.kill(DAMAGED, 'SIGTERM');
