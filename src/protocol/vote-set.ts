@@ -35,6 +35,11 @@ export class VoteSet<S = Uint8Array> {
     return this.counts.get(value) ?? 0;
   }
 
+  /** True when `voter` has a vote here. */
+  has(voter: number): boolean {
+    return this.byVoter.has(voter);
+  }
+
   /** Total distinct voters heard. */
   get size(): number {
     return this.byVoter.size;

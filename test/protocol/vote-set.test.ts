@@ -10,6 +10,7 @@ describe('VoteSet', () => {
     expect(votes.add(0, 'b', 's0b')).toEqual({ kind: 'equivocation', previous: 'a' });
     expect(votes.add(2, 'a', 's2')).toEqual({ kind: 'counted', votes: 2 });
     expect(votes.add(1, 'b', 's1')).toEqual({ kind: 'counted', votes: 1 });
+    expect([0, 1, 2, 3].map((v) => votes.has(v))).toEqual([true, true, true, false]);
     expect(votes.valueWith(3)).toBeUndefined();
     votes.add(3, 'a', 's3');
     expect(votes.valueWith(3)).toBe('a');

@@ -20,7 +20,7 @@
  *    refused: a Byzantine leader cannot drag correct replicas arbitrarily far ahead.
  */
 import type { Effect, NodeIndex } from '../../protocol/index.js';
-import type { HsMessage, QuorumCert } from './messages.js';
+import type { HsMessage } from './messages.js';
 import type { HotStuffParams } from './params.js';
 
 export const VIEW_TIMER = 'view';
@@ -28,12 +28,13 @@ export const VIEW_TIMER = 'view';
 export const MAX_VIEW_AHEAD = 64;
 
 type Out = Effect<HsMessage>;
+const EMPTY: ReadonlySet<NodeIndex> = new Set();
 
 export class Pacemaker {
   private currentView = 1;
   private consecutiveTimeouts = 0;
-  /** view -> voter -> the QC its new-view carried. Bounded: views within MAX_VIEW_AHEAD. */
-  private readonly newViews = new Map<number, Map<NodeIndex, QuorumCert>>();
+  /** view -> replicas that announced it in a NEW-VIEW. Bounded: views within MAX_VIEW_AHEAD. */
+  private readonly newViews = new Map<number, Set<NodeIndex>>();
   /** Highest view each replica announced in a new-view (at most n entries). */
   private readonly announced = new Map<NodeIndex, number>();
 
@@ -94,16 +95,21 @@ export class Pacemaker {
     return Math.max(this.currentView, highQcView + 1) + MAX_VIEW_AHEAD;
   }
 
-  /** Records a (verified) new-view for `view`; returns how many distinct replicas sent one. */
-  recordNewView(view: number, from: NodeIndex, qc: QuorumCert): number {
+  /** Records that `from` entered `view` (a verified new-view); returns how many distinct replicas did. */
+  recordEntered(view: number, from: NodeIndex): number {
     if (view < this.currentView) return 0;
     let m = this.newViews.get(view);
     if (m === undefined) {
-      m = new Map();
+      m = new Set();
       this.newViews.set(view, m);
     }
-    if (!m.has(from)) m.set(from, qc);
+    m.add(from);
     return m.size;
+  }
+
+  /** The replicas known to have entered `view` (empty once the view is behind us). */
+  entered(view: number): ReadonlySet<NodeIndex> {
+    return this.newViews.get(view) ?? EMPTY;
   }
 
   newViewCount(view: number): number {

@@ -18,14 +18,21 @@
  * 3. A crash in drainPending, found replaying the drawn seeds after 1 and 2: proposals waiting
  *    for the same parent were drained from a snapshot; when an earlier one committed, the store
  *    was pruned (the parent with it) and validating the next one read an undefined parent.
+ * 4. A Byzantine leader heard by one replica stopped every commit (seed 578): the view after
+ *    it never heard n - f NEW-VIEWs (its voter announced nothing), failed by timeout, and the
+ *    QC ending each three-chain, formed by the Byzantine leader, was lost. A vote now counts as
+ *    heard when the leader decides whether the previous view failed (checkFailed).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOTSTUFF_PARAMS, HotStuffEngine, Pacemaker, RETRANSMIT_TIMER, VIEW_TIMER, blockMeta, parseHotStuffParams } from '../../../src/engines/hotstuff/index.js';
+import { DEFAULT_HOTSTUFF_PARAMS, HotStuffEngine, PROPOSE_TIMER, Pacemaker, RETRANSMIT_TIMER, VIEW_TIMER, blockMeta, parseHotStuffParams, signVote } from '../../../src/engines/hotstuff/index.js';
 import type { HsMessage } from '../../../src/engines/hotstuff/index.js';
 import type { Effect } from '../../../src/protocol/index.js';
+import { toHex } from '../../../src/core/index.js';
+import { validatorKeyPair } from '../../../src/sim/index.js';
+import { blockHash } from '../../../src/ledger/index.js';
 import { decodeCase, drawCase, runCase } from '../../../src/sim/fuzz/index.js';
 import { expectRecovered } from '../../support/swarm-verdict.js';
-import { GENESIS, GENESIS_BLOCK, GENESIS_QC, craftBlock, ctxFor, msg, qcFor, sentVotes } from './helpers.js';
+import { CHAIN, GENESIS, GENESIS_BLOCK, GENESIS_QC, craftBlock, ctxFor, msg, qcFor, sentVotes } from './helpers.js';
 import type { Out } from './helpers.js';
 
 const N = 4;
@@ -163,5 +170,50 @@ describe('hotstuff swarm regression 3: draining pending proposals after a commit
     expect(v.failure, v.replay).toBe(null);
     expect(v.summary.acked).toBe(ACKED_130);
     expect(v.ackedNotFinal).toBe(0);
+  });
+});
+
+describe('hotstuff swarm regression 4: a Byzantine leader heard by one replica (seed 578)', () => {
+  // n = 4, replica 1 runs the honest engine but sends only to replica 0. Before: no block was
+  // ever final at replicas 0, 2 and 3 (95 acknowledged transfers in the drawn seed). Replica 1
+  // leads every fourth view and collects the votes of the view before it, so the QC that ends
+  // each three-chain of honest views was formed by replica 1 and reached replica 0 only, inside
+  // replica 1's block. The leader after replica 1 heard replica 0's vote for that block and two
+  // NEW-VIEWs, but waited for a third NEW-VIEW (replica 0, having voted, was already in the view
+  // and announced nothing): the view failed by timeout every time, and the QC was lost with it.
+  // Now (checkFailed) a vote counts as heard; with n - f heard and no block able to reach a
+  // quorum the view failed, and the leader first fetches the voted block (its QC may be newer).
+  it('the shrunk case (replica 1 talking to replica 0 only, nothing else) finalizes every acknowledged transfer', () => {
+    const v = runCase(
+      decodeCase(
+        'eyJ2IjoxLCJlbmdpbmUiOiJob3RzdHVmZiIsInNlZWQiOjU3OCwibm9kZXMiOjQsImJ5emFudGluZSI6WzFdLCJiZWhhdmlvdXIiOiJob25lc3QiLCJhdHRhY2tzIjpbeyJraW5kIjoid2l0aGhvbGQiLCJyZWFjaCI6WzAsMV19XSwibG9zcyI6MCwiZHVwbGljYXRlIjowLCJyZW9yZGVyIjowLCJyZW9yZGVyTWF4TXMiOjAsInBhcnRpdGlvbnMiOltdLCJjcmFzaGVzIjpbXSwic2tld3MiOlswLDAsMCwwXSwiZHVyYXRpb25TIjo0LCJkcmFpblMiOjMwLCJ0cHMiOjEsInBhcmFtcyI6bnVsbCwibGl2ZW5lc3NNcyI6MzAwMDB9',
+      ),
+    );
+    expectRecovered(v, 4);
+  });
+
+  it('drawn seed 578 (3.7 % loss, replica 0 down 6.3-7.0 s) finalizes every acknowledged transfer', () => {
+    expectRecovered(runCase(drawCase('hotstuff', 578)), 83);
+  });
+
+  it('the leader of v + 1 counts a vote of v as heard: n - f heard, no quorum possible, it fetches the block and proposes', () => {
+    const e = replica(2); // leader of view 2
+    e.handle({ kind: 'timer', timer: VIEW_TIMER, now: 1000 }); // view 1 timed out: replica 2 enters 2
+    e.handle(msg(3, { t: 'new-view', view: 2, qc: GENESIS_QC, vote: null }, 1010));
+    expect(broadcasts(tick(e, 1020), 'proposal')).toEqual([]); // two of n - f = 3 in view 2
+    // Replica 0 voted for replica 1's block b1 (never seen by replica 2), and moved to view 2.
+    const b1 = craftBlock(N, 1, GENESIS_BLOCK, GENESIS, GENESIS_QC);
+    const hash = blockHash(b1);
+    const out = e.handle(msg(0, { t: 'vote', view: 1, hash, signature: signVote(validatorKeyPair(0), CHAIN, 1, hash) }, 1030));
+    expect(out.filter((x) => x.kind === 'send' && x.message.t === 'sync-request').map((x) => (x.kind === 'send' ? x.to : -1))).toEqual([0]);
+    expect(broadcasts(out, 'proposal')).toEqual([]); // waits for b1 (its QC may be newer)
+    const after = e.handle(msg(0, { t: 'sync-response', blocks: [b1], qc: null }, 1040));
+    const fired = [...after, ...e.handle({ kind: 'timer', timer: PROPOSE_TIMER, now: 1040 + DEFAULT_HOTSTUFF_PARAMS.batchIntervalMs })];
+    const proposals = broadcasts(fired, 'proposal');
+    expect(proposals).toHaveLength(1);
+    const p = proposals[0]!;
+    if (p.t !== 'proposal') throw new Error('unreachable');
+    expect(blockMeta(p.block).view).toBe(2);
+    expect(toHex(p.block.header.parents[0]!)).toBe(toHex(hash)); // its leaf: the fetched block replica 0 voted for
   });
 });
