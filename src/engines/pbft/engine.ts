@@ -64,6 +64,8 @@ import { computeO, primaryOf, verifyViewChange, viewChangeKey } from './view-cha
 
 export const REQUEST_TIMER = 'request';
 export const VIEW_CHANGE_TIMER = 'view-change';
+/** Own VIEW-CHANGEs kept for replicas left behind in an earlier view change (the last few views). */
+export const OWN_VCS_KEPT = 4;
 export const BATCH_TIMER = 'batch';
 export const RETRANSMIT_TIMER = 'retransmit';
 /** Executed blocks kept (with their commit certificates) to answer catch-up requests. */
@@ -162,6 +164,10 @@ export class PbftEngine implements Engine<PbftMessage> {
   private lastVcSentAt = Number.NEGATIVE_INFINITY;
   private lastNvRequestAt = Number.NEGATIVE_INFINITY;
   private readonly nvSentAt = new Map<NodeIndex, number>();
+  /** This replica's own VIEW-CHANGEs of the last OWN_VCS_KEPT views, re-sent to replicas stuck in them. */
+  private readonly ownVcs = new Map<number, ViewChange>();
+  /** When an own VIEW-CHANGE was last re-sent to each replica (at most one per retransmitMs). */
+  private readonly vcResentAt = new Map<NodeIndex, number>();
   private restoreCost = 0;
   private conflicts = 0;
   private viewChanges = 0;
@@ -946,6 +952,8 @@ export class PbftEngine implements Engine<PbftMessage> {
     out.push({ kind: 'cost', op: 'sig-sign', count: 1 });
     this.storeViewChange(vc);
     this.verifiedVcs.add(viewChangeKey(vc));
+    this.ownVcs.set(vc.newView, vc);
+    for (const v of [...this.ownVcs.keys()]) if (v <= vc.newView - OWN_VCS_KEPT) this.ownVcs.delete(v);
     this.lastVcSentAt = now;
     out.push({ kind: 'broadcast', message: { t: 'view-change', vc } });
   }
@@ -977,6 +985,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     if (vc.newView < this.view || (vc.newView === this.view && this.mode === 'normal')) {
       // The sender is behind: our NEW-VIEW brings it here.
       if (this.storedNV !== null && this.storedNV.view >= vc.newView) this.sendNewView(from, now, out);
+      else this.resendOwnViewChange(from, vc.newView, now, out);
       return;
     }
     const limit = this.view + MAX_VIEW_AHEAD;
@@ -1096,6 +1105,25 @@ export class PbftEngine implements Engine<PbftMessage> {
     this.refreshRequestTimer(now, out, true);
     this.tryExecute(now, out);
     this.maybePropose(now, out);
+  }
+
+  /**
+   * A replica still gathering VIEW-CHANGEs for v, which this replica left for a higher view
+   * before any NEW-VIEW of v formed: re-send it our own VIEW-CHANGE for v (signed then, valid
+   * still), as the BFT library's status messages make peers retransmit what a replica misses
+   * (Castro and Liskov, TOCS 2002, section 5.2). Without it the replicas left behind wait
+   * forever: their view-change timer starts only at a quorum of VIEW-CHANGEs (rule 2), and too
+   * few replicas announce the higher view for the f + 1 rule (swarm seed 44: n = 10, five
+   * correct replicas held six VIEW-CHANGEs for view 1, the two others had lost theirs to a
+   * partition and moved to view 2, the three Byzantine ones spoke only to two replicas).
+   */
+  private resendOwnViewChange(to: NodeIndex, view: number, now: number, out: Out[]): void {
+    const own = this.ownVcs.get(view);
+    if (own === undefined) return;
+    const last = this.vcResentAt.get(to) ?? Number.NEGATIVE_INFINITY;
+    if (now - last < this.ctx.params.retransmitMs) return;
+    this.vcResentAt.set(to, now);
+    out.push({ kind: 'send', to, message: { t: 'view-change', vc: own } });
   }
 
   private sendNewView(to: NodeIndex, now: number, out: Out[]): void {

@@ -168,6 +168,25 @@ describe('pbft view change', () => {
     expect(armed.filter((x) => x.kind === 'set-timer' && x.timer === VIEW_CHANGE_TIMER)).toEqual([{ kind: 'set-timer', timer: VIEW_CHANGE_TIMER, at: 4900 }]);
   });
 
+  it('a replica that left view 1 for view 2 re-sends its own VIEW-CHANGE(1) to one still gathering them (once per retransmitMs)', () => {
+    const e = replica(3); // not the primary of view 1 or 2
+    e.handle({ kind: 'transaction', now: 10, tx: transfer(5, 0) });
+    const own1 = broadcasts(e.handle({ kind: 'timer', now: 1010, timer: REQUEST_TIMER }), 'view-change')[0]!;
+    if (own1.t !== 'view-change') throw new Error('unreachable');
+    // f + 1 = 2 others announce view 2: replica 3 joins it before any NEW-VIEW of view 1.
+    e.handle(msg(0, { t: 'view-change', vc: viewChange(2, 0, GENESIS_CKPT, []) }, 1100));
+    e.handle(msg(2, { t: 'view-change', vc: viewChange(2, 2, GENESIS_CKPT, []) }, 1110));
+    expect(e.viewState()).toMatchObject({ view: 2, status: 'view-change' });
+    // Replica 1, the primary of view 1, still gathers VIEW-CHANGEs for view 1 and re-sends its own.
+    const sentTo = (out: readonly Out[]) => out.flatMap((x) => (x.kind === 'send' && x.message.t === 'view-change' ? [[x.to, x.message.vc.newView, x.message.vc.replica]] : []));
+    expect(sentTo(e.handle(msg(1, { t: 'view-change', vc: viewChange(1, 1, GENESIS_CKPT, []) }, 1200)))).toEqual([[1, 1, 3]]);
+    expect(sentTo(e.handle(msg(1, { t: 'view-change', vc: viewChange(1, 1, GENESIS_CKPT, []) }, 1699)))).toEqual([]); // within 500 ms
+    expect(sentTo(e.handle(msg(1, { t: 'view-change', vc: viewChange(1, 1, GENESIS_CKPT, []) }, 1700)))).toEqual([[1, 1, 3]]);
+    // The re-sent message is the one signed when replica 3 left view 0, unchanged.
+    const again = e.handle(msg(1, { t: 'view-change', vc: viewChange(1, 1, GENESIS_CKPT, []) }, 2300)).find((x) => x.kind === 'send');
+    expect(again !== undefined && again.kind === 'send' && again.message.t === 'view-change' ? again.message.vc : null).toEqual(own1.vc);
+  });
+
   it('the new primary re-proposes the prepared batch in NEW-VIEW and the backups accept it', () => {
     const engines = [0, 1, 2, 3].map((i) => replica(i));
     // Replicas 1, 2, 3 accept b1 at seq 1; 2 and 3 prepare it (they see each other's prepares).
