@@ -639,8 +639,13 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     const ep = this.ep;
     if (round < ep.round) {
       // The sender missed the timeouts that moved us on: ours, again, to it alone, marked as
-      // an answer (two nodes past the round would otherwise answer each other for ever).
-      if (!answer && ep.timeouts.hasSent(round)) out.push({ kind: 'send', to: from, message: { t: 'timeout', epoch, round, answer: true } });
+      // an answer (two nodes past the round would otherwise answer each other for ever). Also
+      // when this node never sent timeout(round) because a later round's messages (q of its
+      // timeouts, or a valid message of that round) moved it on: round `round` is over for it
+      // all the same, and without the answer the
+      // nodes left behind never gather q (swarm seed 793: six correct nodes in round 0, the
+      // five others moved to round 1 by messages that only they received).
+      if (!answer) out.push({ kind: 'send', to: from, message: { t: 'timeout', epoch, round, answer: true } });
       return;
     }
     if (ep.timeouts.record(from, round, ep.round) > 0) this.checkTimeouts(round, now, out);

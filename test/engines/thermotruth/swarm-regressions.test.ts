@@ -38,4 +38,13 @@ describe('thermotruth: swarm regressions', () => {
     expect([c.nodes, c.byzantine.length, c.loss]).toEqual([5, 1, 0.296]);
     expectRecovered(runCase(c), 71);
   });
+
+  it('nodes left in a round the others left by a later round\'s messages get answers to their timeouts (seed 793)', () => {
+    // Before the fix: stuck for good (150 s too). n = 16, five in-range-drag validators talking
+    // only to eight nodes, 7.9 % loss, a split healed at 5.2 s. In epoch 2 five correct nodes
+    // moved to round 1 on messages only they received and never sent timeout(0); the six
+    // others stayed in round 0, asked with timeout(0) and got no answer (only nodes that had
+    // sent timeout(0) answered): q = 11 never met in round 0, f + 1 = 6 never in round 1.
+    expectRecovered(runCase(drawCase('thermotruth', 793)), 57);
+  });
 });

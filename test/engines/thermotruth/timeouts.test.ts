@@ -1,7 +1,8 @@
 /**
  * The round pacemaker (src/engines/thermotruth/timeouts.ts): a node whose round timer fires says
  * so to all and stays; f + 1 timeouts for a round make a node join them; q move it to the next
- * round; a node past a round answers a lagging node's timeout once, and answers are not answered.
+ * round; a node past a round (by timeouts or not) answers a lagging node's timeout with its own, and
+ * answers are not answered.
  * n = 4: f = 1, q = 3.
  */
 import { describe, expect, it } from 'vitest';
@@ -78,6 +79,17 @@ describe('thermotruth pacemaker (n = 4, f = 1, q = 3)', () => {
     expect(roundOf(e)).toBe(1);
     expect(timeoutsIn(e.handle({ kind: 'message', now: 6000, from: 3, message: timeout(0) }))).toEqual([{ kind: 'send', to: 3, round: 0, answer: true }]);
     expect(timeoutsIn(e.handle({ kind: 'message', now: 6001, from: 3, message: timeout(0, true) }))).toEqual([]);
+  });
+
+  it('a node that left a round without timing out of it still answers a lagging node\'s timeout for it (seed 793)', () => {
+    const e = started(0);
+    // q timeouts for round 1 move the node from round 0 to round 2: it never sent timeout(0).
+    e.handle({ kind: 'message', now: 10, from: 1, message: timeout(1) });
+    e.handle({ kind: 'message', now: 11, from: 2, message: timeout(1) });
+    expect(roundOf(e)).toBe(2);
+    // Node 3 is still in round 0: round 0 is over for this node too, so it answers.
+    expect(timeoutsIn(e.handle({ kind: 'message', now: 20, from: 3, message: timeout(0) }))).toEqual([{ kind: 'send', to: 3, round: 0, answer: true }]);
+    expect(timeoutsIn(e.handle({ kind: 'message', now: 21, from: 3, message: timeout(0, true) }))).toEqual([]);
   });
 
   it('one Byzantine timeout for a later round moves nobody', () => {
