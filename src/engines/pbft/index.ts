@@ -19,7 +19,7 @@ import type { PbftMessage } from './messages.js';
 import { DEFAULT_PBFT_PARAMS, parsePbftParams } from './params.js';
 import type { PbftParams } from './params.js';
 
-export { PbftEngine, REQUEST_TIMER, VIEW_CHANGE_TIMER, BATCH_TIMER, RETRANSMIT_TIMER, KEEP_EXECUTED, MAX_VIEW_AHEAD, MAX_FUTURE_MESSAGES } from './engine.js';
+export { PbftEngine, REQUEST_TIMER, VIEW_CHANGE_TIMER, BATCH_TIMER, RETRANSMIT_TIMER, KEEP_EXECUTED, MAX_VIEW_AHEAD, MAX_FUTURE_MESSAGES, OWN_VCS_KEPT } from './engine.js';
 export { encodePbftMessage, decodePbftMessage, MAX_MESSAGE_BYTES } from './codec.js';
 export { signVote, verifyVote, votePayload, signViewChange, viewChangePayload, MAX_SYNC_BLOCKS } from './messages.js';
 export type { PbftMessage, CertVote, PreparedCert, CheckpointCert, ViewChange, NewView, PrePrepareRef, VoteKind } from './messages.js';

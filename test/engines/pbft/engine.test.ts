@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/core/index.js';
 import { blockHash, encodeBlock, transferIdHex } from '../../../src/ledger/index.js';
 import { validatorKeyPair } from '../../../src/sim/index.js';
-import { MAX_FUTURE_MESSAGES, MAX_VIEW_AHEAD, PbftEngine, REQUEST_TIMER, VIEW_CHANGE_TIMER, verifyVote } from '../../../src/engines/pbft/index.js';
+import { MAX_FUTURE_MESSAGES, MAX_VIEW_AHEAD, OWN_VCS_KEPT, PbftEngine, REQUEST_TIMER, VIEW_CHANGE_TIMER, verifyVote } from '../../../src/engines/pbft/index.js';
 import type { PbftMessage } from '../../../src/engines/pbft/index.js';
 import { CHAIN, GENESIS, GENESIS_CKPT, G_HEADER, broadcasts, craftBlock, ctxFor, msg, penalties, prePrepare, transfer, viewChange, vote } from './helpers.js';
 import type { Out } from './helpers.js';
@@ -185,6 +185,23 @@ describe('pbft view change', () => {
     // The re-sent message is the one signed when replica 3 left view 0, unchanged.
     const again = e.handle(msg(1, { t: 'view-change', vc: viewChange(1, 1, GENESIS_CKPT, []) }, 2300)).find((x) => x.kind === 'send');
     expect(again !== undefined && again.kind === 'send' && again.message.t === 'view-change' ? again.message.vc : null).toEqual(own1.vc);
+  });
+
+  it(`own VIEW-CHANGEs are kept for the last ${OWN_VCS_KEPT} views: newest - ${OWN_VCS_KEPT - 1} re-sent, newest - ${OWN_VCS_KEPT} not`, () => {
+    const e = replica(3);
+    const join = (view: number, now: number) => {
+      e.handle(msg(0, { t: 'view-change', vc: viewChange(view, 0, GENESIS_CKPT, []) }, now));
+      e.handle(msg(2, { t: 'view-change', vc: viewChange(view, 2, GENESIS_CKPT, []) }, now + 1));
+      expect(e.viewState()).toMatchObject({ view, status: 'view-change' });
+    };
+    const newest = 1 + OWN_VCS_KEPT;
+    join(1, 100);
+    join(2, 200);
+    join(newest, 300); // own VIEW-CHANGEs for views 1, 2 and newest
+    const resent = (view: number, now: number) =>
+      e.handle(msg(1, { t: 'view-change', vc: viewChange(view, 1, GENESIS_CKPT, []) }, now)).flatMap((x) => (x.kind === 'send' && x.message.t === 'view-change' ? [x.message.vc.newView] : []));
+    expect(resent(newest - OWN_VCS_KEPT + 1, 1000)).toEqual([newest - OWN_VCS_KEPT + 1]);
+    expect(resent(newest - OWN_VCS_KEPT, 2000)).toEqual([]);
   });
 
   it('the new primary re-proposes the prepared batch in NEW-VIEW and the backups accept it', () => {
