@@ -43,7 +43,8 @@ import { blockWork, medianTimePast, nextTarget, timestampsKept } from './difficu
 import { CoherenceError } from './errors.js';
 import { negentropy } from './kuramoto/negentropy.js';
 import type { CoherenceMessage } from './messages.js';
-import { blockMessage } from './messages.js';
+import { MAX_SYNC_BLOCKS, blockMessage } from './messages.js';
+import { finalKey } from './sync-server.js';
 import type { MiningJob, MiningResult } from './miner.js';
 import { OrphanPool } from './orphans.js';
 import type { CoherenceParams } from './params.js';
@@ -67,6 +68,12 @@ const BLOCK_HEADROOM_BYTES = 16 * 1024;
 export const ORPHAN_SHARE_DIVISOR = 8;
 /** A node behind a chain it cannot connect yet neither mines nor finalizes for at most this many target intervals (see syncing). */
 export const SYNC_HOLD_INTERVALS = 30;
+/** Range catch-up starts when a block is more than this many above the head (a gap of 2+ blocks). */
+export const SYNC_MIN_GAP = 2;
+/** A sync-request not answered in full is asked again after this long (the next block arriving triggers it). */
+export const SYNC_RETRY_MS = 1000;
+/** One peer's sync-requests are answered at most once per this long (32 blocks per answer). */
+export const SYNC_ANSWER_MIN_MS = 100;
 
 /** Penalty weights: a forged proof is deliberate; a clock or ordering problem may be honest. */
 function penaltyWeight(code: string): number {
@@ -141,6 +148,18 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
   private readonly counters = { mined: 0, accepted: 0, rejected: 0, reorgs: 0, maxReorgDepth: 0, orphansRefused: 0, syncHolds: 0 };
   /** Since when this node holds orphans above its head (-1: it does not). */
   private syncingSince = -1;
+  /**
+   * Range catch-up (sync-request): the highest block height peers showed us, the latest peer
+   * that showed one above us and that height, and the last request (when, from which height).
+   * See maybeRequestSync.
+   */
+  private syncTip = 0;
+  private syncPeer: NodeIndex = -1;
+  private lastShownHeight = 0;
+  private syncAskedAt = Number.NEGATIVE_INFINITY;
+  private syncAskedFrom = 0;
+  /** When each peer's last sync-request was answered (at most n entries). */
+  private readonly syncAnsweredAt = new Map<NodeIndex, number>();
   private lastR = 0;
   private readonly restoredBlocks: number;
 
@@ -361,7 +380,70 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
       case 'phases':
         this.onPhases(from, m.hash, m.phases, out);
         return;
+      case 'sync-request':
+        this.onSyncRequest(from, m.fromHeight, now, out);
+        return;
     }
+  }
+
+  /**
+   * Answers with the blocks of our best chain at heights fromHeight, fromHeight + 1, ... (at
+   * most MAX_SYNC_BLOCKS, one `block` message each, oldest first so that each connects to the
+   * one before): finalized ones from memory (the last KEEP_FINALIZED; older ones the node
+   * answers from its `final/<height>` records, sync-server.ts), then the unfinalized best chain.
+   * Only a contiguous run starting at fromHeight: a run with a gap would arrive as orphans.
+   */
+  private onSyncRequest(from: NodeIndex, fromHeight: number, now: number, out: Out[]): void {
+    if (this.selfish !== null) return; // a selfish miner reveals nothing on request
+    if (now - (this.syncAnsweredAt.get(from) ?? Number.NEGATIVE_INFINITY) < SYNC_ANSWER_MIN_MS) return;
+    const head = this.chain.head;
+    const root = this.chain.root;
+    const last = Math.min(head.height, fromHeight + MAX_SYNC_BLOCKS - 1);
+    let sent = 0;
+    for (let h = Math.max(1, fromHeight); h <= last; h++) {
+      const e = h <= root.height ? this.chain.finalizedAt(h) : this.chain.ancestorAt(head.hashHex, h);
+      if (e === undefined || e.block === null) break;
+      out.push({ kind: 'send', to: from, message: blockMessage(e.block) });
+      sent++;
+    }
+    if (sent > 0) this.syncAnsweredAt.set(from, now);
+  }
+
+  /**
+   * Range catch-up. A node that sees a block at least two blocks missing above its head (after
+   * a restart or a partition; one missing block is fetched by the orphan path alone) asks the peer that showed it for its chain from head + 1, 32 blocks at a time,
+   * instead of fetching parent by parent through the orphan pool: the pool holds 256 blocks and
+   * peers keep 1,024 finalized ones in memory, so a node further behind never caught up (issue
+   * 6: restart with 10,000 blocks behind). The next batch is asked for as soon as the last one
+   * connected, or after SYNC_RETRY_MS if it did not (lost, or shorter). Blocks arrive as
+   * ordinary `block` messages and are validated as such (seal, difficulty, parent, transfers):
+   * a sync answer adds no trust. A first block that does not connect (our head is on a fork)
+   * becomes an orphan, and the orphan path fetches the fork point parent by parent.
+   */
+  private maybeRequestSync(now: number, out: Out[]): void {
+    const head = this.chain.head;
+    if (this.syncPeer < 0 || this.syncTip <= head.height + SYNC_MIN_GAP) return;
+    const asked = this.syncAskedAt > Number.NEGATIVE_INFINITY;
+    const batchDone = asked && head.height >= this.syncAskedFrom + MAX_SYNC_BLOCKS - 1;
+    if (!batchDone && now - this.syncAskedAt < SYNC_RETRY_MS) return;
+    if (!batchDone && asked && head.height < this.syncAskedFrom) {
+      // The last request brought nothing that connected: the target falls back to what the
+      // latest peer showed (syncPeer is that peer), so a Byzantine peer's unbacked height does
+      // not keep us asking it; if that is not above us either, stop.
+      this.syncTip = this.lastShownHeight;
+      if (this.syncTip <= head.height + SYNC_MIN_GAP) return;
+    }
+    this.syncAskedAt = now;
+    this.syncAskedFrom = head.height + 1;
+    out.push({ kind: 'send', to: this.syncPeer, message: { t: 'sync-request', fromHeight: head.height + 1 } });
+  }
+
+  /** Notes that `from` showed a block at `height`; the latest peer above us is asked next. */
+  private noteTip(from: NodeIndex, height: number): void {
+    if (height <= this.chain.head.height + SYNC_MIN_GAP) return;
+    this.syncPeer = from;
+    this.lastShownHeight = height;
+    this.syncTip = Math.max(this.syncTip, height);
   }
 
   private onGossipTx(from: NodeIndex, tx: Transfer, out: Out[]): void {
@@ -416,14 +498,14 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
     }
     const parentHex = toHex(parents[0]!);
     if (this.chain.node(parentHex) === undefined) {
-      this.onUnconnected(from, block, size, parentHex, out);
+      this.onUnconnected(from, block, size, parentHex, now, out);
       return;
     }
     this.connect(from, block, size, now, out);
   }
 
   /** A block whose parent is not in the tree: below finality (ignored) or an orphan. */
-  private onUnconnected(from: NodeIndex, block: Block, size: number, parentHex: string, out: Out[]): void {
+  private onUnconnected(from: NodeIndex, block: Block, size: number, parentHex: string, now: number, out: Out[]): void {
     const root = this.chain.root;
     if (this.chain.isFinalizedHash(parentHex) || block.header.height <= root.height) {
       // A fork below our finalized block: never adopted. Not a fault (a slow honest peer).
@@ -434,6 +516,8 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
       checkSize(block, size, this.p);
       readSeal(block.header.consensus);
       if (this.orphans.add(block, from, size)) this.requestMissing(from, parentHex, out);
+      this.noteTip(from, block.header.height);
+      this.maybeRequestSync(now, out);
     } catch (err) {
       if (!(err instanceof CoherenceError)) throw err;
       if (err.code === 'COHERENCE_ORPHAN_POOL_FULL' || err.code === 'COHERENCE_ORPHAN_PEER_FULL') {
@@ -491,6 +575,7 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
       this.afterAdd(before, now, out);
       for (const o of this.orphans.takeChildren(entry.hashHex)) queue.push({ from: o.from, block: o.block, size: o.size });
     }
+    this.maybeRequestSync(now, out);
   }
 
   private chargeValidation(block: Block, out: Out[]): void {
@@ -566,7 +651,7 @@ export class CoherenceEngine implements Engine<CoherenceMessage, MiningJob, Mini
     for (const e of done) {
       if (e.block === null) continue;
       const txIds = e.block.txs.map(transferIdHex);
-      out.push({ kind: 'persist', key: `final/${e.height}`, value: encodeBlock(e.block), sync: true });
+      out.push({ kind: 'persist', key: finalKey(e.height), value: encodeBlock(e.block), sync: true });
       const entry = this.log.append({
         slot: `h:${e.height}`,
         value: e.hashHex,

@@ -5,7 +5,8 @@
  * miner and its simulator shortcut (miner.ts), difficulty (difficulty/: ASERT aserti3-2d and the
  * design's retarget, block work), the chain with most-work fork choice, reorgs and k-deep
  * finality (chain.ts, engine.ts), the orphan pool, phase gossip, the wire codec, parameters, the
- * Eyal-Sirer selfish-mining adversary (selfish.ts).
+ * Eyal-Sirer selfish-mining adversary (selfish.ts), range catch-up and its answers from durable
+ * records (sync-server.ts).
  * Does not own: worker threads (src/node/mining runs the miner in parallel), the simulator and
  * its cost model (src/sim), ledger rules (src/ledger), the block tree (src/protocol), the CLI.
  */
@@ -36,7 +37,10 @@ export { asertTarget, retargetTarget, isRetargetHeight, blockWork, nextTarget, m
 export type { AsertInput, RetargetInput, DifficultyParent } from './difficulty/index.js';
 export { OrphanPool } from './orphans.js';
 export { PhaseCache, verifyPhases, coherenceOf } from './phase-gossip.js';
-export { encodeMessage, decodeMessage, blockMessage } from './messages.js';
+export { encodeMessage, decodeMessage, blockMessage, MAX_SYNC_BLOCKS } from './messages.js';
+export { answerFromRecords, finalKey } from './sync-server.js';
+export type { RecordReader } from './sync-server.js';
+export { SYNC_RETRY_MS, SYNC_ANSWER_MIN_MS, SYNC_MIN_GAP } from './engine.js';
 export type { CoherenceMessage } from './messages.js';
 export { SelfishStrategy } from './selfish.js';
 export * from './kuramoto/constants.js';

@@ -4,6 +4,8 @@
  *   [1, blockHash]             "send me this block" (an orphan's missing parent)
  *   [2, txBytes]               a client transfer, gossiped so every miner can include it
  *   [3, blockHash, phaseBytes] phase gossip: a block's final phases, N big-endian doubles
+ *   [4, fromHeight]            "send me your best chain from this height" (range catch-up,
+ *                              answered with up to MAX_SYNC_BLOCKS [0, block] messages)
  * Decoding checks the byte cap first, then the shape, and throws a typed error (CodecError from
  * the codec, COHERENCE_MALFORMED for a bad shape, the ledger's error for a bad block or
  * transfer encoding); it never throws anything else. A decoded block remembers its encoded
@@ -18,10 +20,13 @@ export type CoherenceMessage =
   | { readonly t: 'block'; readonly block: Block; readonly size: number }
   | { readonly t: 'get-block'; readonly hash: Uint8Array }
   | { readonly t: 'tx'; readonly tx: Transfer }
-  | { readonly t: 'phases'; readonly hash: Uint8Array; readonly phases: Float64Array };
+  | { readonly t: 'phases'; readonly hash: Uint8Array; readonly phases: Float64Array }
+  | { readonly t: 'sync-request'; readonly fromHeight: number };
 
 /** Largest message: a block at the ledger's cap plus framing. */
 export const MAX_MESSAGE_BYTES = MAX_BLOCK_BYTES + 64;
+/** Most blocks one sync-request is answered with (each its own `block` message). */
+export const MAX_SYNC_BLOCKS = 32;
 /** Most phases in a phase-gossip message (the largest preset). */
 export const MAX_PHASES = 127;
 
@@ -47,6 +52,8 @@ export function encodeMessage(m: CoherenceMessage): Uint8Array {
       m.phases.forEach((x, i) => view.setFloat64(8 * i, x, false));
       return encode([3, m.hash, bytes]);
     }
+    case 'sync-request':
+      return encode([4, m.fromHeight]);
   }
 }
 
@@ -75,6 +82,9 @@ export function decodeMessage(bytes: Uint8Array): CoherenceMessage {
       for (let i = 0; i < phases.length; i++) phases[i] = view.getFloat64(8 * i, false);
       return Object.freeze({ t: 'phases', hash, phases });
     }
+    case 4:
+      if (items.length !== 2) throw malformed('sync-request: expected 2 items');
+      return Object.freeze({ t: 'sync-request', fromHeight: readUint(items[1], 'sync-request.fromHeight') });
     default:
       throw malformed(`unknown tag ${tag}`);
   }

@@ -14,6 +14,8 @@ import { answerFromRecords as hotstuffAnswerFromRecords } from '../../engines/ho
 import type { HsMessage } from '../../engines/hotstuff/index.js';
 import { answerFromRecords as thermotruthAnswerFromRecords } from '../../engines/thermotruth/index.js';
 import type { TtMessage } from '../../engines/thermotruth/index.js';
+import { answerFromRecords as coherenceAnswerFromRecords } from '../../engines/coherence/index.js';
+import type { CoherenceMessage } from '../../engines/coherence/index.js';
 
 export type RecordReader = (key: string) => Uint8Array | undefined;
 
@@ -42,12 +44,17 @@ const thermotruth: RecordSyncServer = {
   answer: (m, h, read) => thermotruthAnswerFromRecords(m as TtMessage, h, read),
 };
 
+const coherence: RecordSyncServer = {
+  answer: (m, h, read) => coherenceAnswerFromRecords(m as CoherenceMessage, h, read),
+};
+
 const SERVERS: ReadonlyMap<string, RecordSyncServer> = new Map([
   ['reference', reference],
   ['reference-broken', reference],
   ['pbft', pbft],
   ['hotstuff', hotstuff],
   ['thermotruth', thermotruth],
+  ['coherence', coherence],
 ]);
 
 /** The record sync server of an engine, if its folder provides one. */

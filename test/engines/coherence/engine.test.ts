@@ -192,7 +192,7 @@ describe('orphans', () => {
     const { engine } = node(0, 4, small);
     // From three different peers: each within its own share (one of the two places).
     const outs = tips.map((t, i) => deliver(engine, t.block!, 1 + i));
-    expect(outs.map((o) => o.filter((e) => e.kind === 'send').length)).toEqual([1, 1, 0]);
+    expect(outs.map((o) => o.filter((e) => e.kind === 'send' && e.message.t === 'get-block').length)).toEqual([1, 1, 0]);
     expect(outs[2]!.some((e) => e.kind === 'metric' && e.name === 'orphans_refused')).toBe(true);
     expect(penalties(outs[2]!)).toEqual([]);
     expect(engine.status().telemetry['orphans']).toBe(2);

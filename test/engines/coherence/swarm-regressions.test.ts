@@ -63,7 +63,7 @@ describe('coherence: orphan chains ask for their missing ancestor', () => {
   });
 
   it.each([
-    [561, 4, 58],
+    [561, 4, 57], // 58 before the range catch-up (the run differs; the verdict does not)
     [835, 4, 21],
   ])('seed %i (n = %i, crash-restarts under loss): no fork overtakes a finalized chain; all %i acknowledged transfers final', (seed, nodes, acked) => {
     const c = drawCase('coherence', seed);

@@ -21,7 +21,7 @@ export interface SimulatedRecords {
   readonly genesis: LedgerState;
 }
 
-export function simulatedRecords(engine: string, prefix: string, durationS: number): SimulatedRecords {
+export function simulatedRecords(engine: string, prefix: string, durationS: number, engineParams: unknown = null): SimulatedRecords {
   const def = ENGINES.get(engine)!;
   const records = new Map<string, Uint8Array>();
   let node0: ErasedEngine | null = null;
@@ -50,7 +50,7 @@ export function simulatedRecords(engine: string, prefix: string, durationS: numb
       };
     },
   };
-  runScenario({ engine, nodes: 4, seed: 5, durationS, drainS: 1, load: { tps: 20 } }, { resolve: () => wrapped });
+  runScenario({ engine, nodes: 4, seed: 5, durationS, drainS: 1, load: { tps: 20 }, params: engineParams }, { resolve: () => wrapped });
   const e: ErasedEngine = node0!;
   return { records, height: e.status().height, root: toHex(e.finalizedState().root), params, genesis: genesis! };
 }
