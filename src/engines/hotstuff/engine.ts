@@ -963,8 +963,15 @@ export class HotStuffEngine implements Engine<HsMessage> {
       if (refused) return;
     }
     if (qc !== null) {
-      out.push({ kind: 'cost', op: 'sig-verify', count: this.qcs.check(qc) });
-      this.processQC(qc, now, out);
+      // Its own unit too: a forged trailing QC must not take back the effects (commits, their
+      // records and finalize entries) of the good blocks above. Checked outside one, its throw
+      // reached the message's guard, which dropped every effect of the answer while the engine
+      // kept the commits: two finalized heights never announced (swarm seed 581, a Byzantine
+      // peer answering with real blocks and a QC with a bad signature).
+      this.guarded(from, out, () => {
+        out.push({ kind: 'cost', op: 'sig-verify', count: this.qcs.check(qc) });
+        this.processQC(qc, now, out);
+      });
     }
     // More to fetch: the answer was full and moved us forward.
     if (applied > 0 && blocks.length >= MAX_SYNC_BLOCKS) this.requestSync(from, now, out, true);
