@@ -41,7 +41,7 @@ import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
 import type { DevnetLayout, StatusJson } from '../../src/node/index.js';
 import { sleep, waitFor } from '../support/devnet-polling.js';
-import { HeightWatch, checkFinalLogs, drainOrDump, waitAllReach } from './support/cluster-checks.js';
+import { HeightWatch, checkFinalLogs, drainOrDump, freezeFor, waitAllReach } from './support/cluster-checks.js';
 import {
   MAX_IFNAME,
   MAX_NODES,
@@ -295,14 +295,7 @@ describe.skipIf(!support.ok)('real cluster in network namespaces: SIGKILL, link 
     const ackedAfterDegrade = gen.acknowledged().length;
 
     // 4. SIGSTOP the primary of view 0 for 10 s (its peers must change view to go on).
-    const stopPid = sup.pid(STOPPED)!;
-    gen.markDown(STOPPED, STOP_MS + 1000);
-    process.kill(stopPid, 'SIGSTOP');
-    stoppedPids.push(stopPid);
-    await sleep(STOP_MS);
-    process.kill(stopPid, 'SIGCONT');
-    stoppedPids.pop();
-    await sleep(2000);
+    await freezeFor(sup, gen, STOPPED, STOP_MS, stoppedPids);
 
     const drained = await drainOrDump(gen, sup.clients, dir, 60_000);
     expect(drained).toBe(true);

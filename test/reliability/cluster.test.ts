@@ -29,7 +29,7 @@ import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
 import { allEntries, sleep, waitFor } from '../support/devnet-polling.js';
 import { FAULT_GATE_ENV } from '../../src/node/net/fault-gate.js';
-import { HeightWatch, checkFinalLogs, drainOrDump, waitAllReach } from './support/cluster-checks.js';
+import { HeightWatch, checkFinalLogs, drainOrDump, freezeFor, waitAllReach } from './support/cluster-checks.js';
 
 const NODES = 4;
 const TRACK = 3; // never faulted: the load generator watches finality here
@@ -112,14 +112,7 @@ describe('real cluster under SIGKILL, SIGSTOP and disconnection', () => {
     const ackedAfterKill = gen.acknowledged().length;
 
     // 2. SIGSTOP the primary of view 0 for 10 s (its peers must change view to go on).
-    const stopPid = sup.pid(STOPPED)!;
-    gen.markDown(STOPPED, STOP_MS + 1000);
-    process.kill(stopPid, 'SIGSTOP');
-    stoppedPids.push(stopPid);
-    await sleep(STOP_MS);
-    process.kill(stopPid, 'SIGCONT');
-    stoppedPids.pop();
-    await sleep(2000);
+    await freezeFor(sup, gen, STOPPED, STOP_MS, stoppedPids);
     const ackedAfterStop = gen.acknowledged().length;
 
     // 3. Disconnect node 2 from everyone, then heal.

@@ -5,8 +5,24 @@
  * back, and state roots agree (docs/reliability-cluster.md section 1).
  */
 import { expect } from 'vitest';
-import type { FinalEntryJson, LoadGenerator, NodeClient, TxRecordLoad } from '../../../src/node/index.js';
-import { allEntries, waitFor } from '../../support/devnet-polling.js';
+import type { DevnetSupervisor, FinalEntryJson, LoadGenerator, NodeClient, TxRecordLoad } from '../../../src/node/index.js';
+import { allEntries, sleep, waitFor } from '../../support/devnet-polling.js';
+
+/**
+ * SIGSTOPs node `index` for `ms`, SIGCONTs it, then waits 2 s; the load generator counts it as
+ * down meanwhile. The pid sits in `frozen` while stopped, so the test's afterAll can SIGCONT it
+ * if the test fails in between.
+ */
+export async function freezeFor(sup: DevnetSupervisor, gen: LoadGenerator, index: number, ms: number, frozen: number[]): Promise<void> {
+  const pid = sup.pid(index)!;
+  gen.markDown(index, ms + 1000);
+  process.kill(pid, 'SIGSTOP');
+  frozen.push(pid);
+  await sleep(ms);
+  process.kill(pid, 'SIGCONT');
+  frozen.pop();
+  await sleep(2000);
+}
 
 /** Polls every node's height; records every decrease (the invariant: none, ever). */
 export class HeightWatch {
