@@ -38,10 +38,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
-import { DevnetSupervisor, LoadGenerator, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
-import type { DevnetLayout, StatusJson } from '../../src/node/index.js';
+import { DevnetSupervisor, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
+import type { DevnetLayout, LoadGenerator, StatusJson } from '../../src/node/index.js';
 import { sleep, waitFor } from '../support/devnet-polling.js';
-import { HeightWatch, checkFinalLogs, drainOrDump, freezeFor, waitAllReach } from './support/cluster-checks.js';
+import { HeightWatch, checkFinalLogs, clusterLoad, drainOrDump, freezeFor, killAndRestart, waitAllReach } from './support/cluster-checks.js';
 import {
   MAX_IFNAME,
   MAX_NODES,
@@ -224,21 +224,14 @@ describe.skipIf(!support.ok)('real cluster in network namespaces: SIGKILL, link 
     const watch = new HeightWatch(sup.clients);
     watch.start();
 
-    gen = new LoadGenerator({ nodes: layout.nodes.map((n) => n.apiUrl), chainId: layout.chainId, tps: 40, senders: 16, recipients: 64, trackNode: TRACK });
+    gen = clusterLoad(layout, TRACK);
     await gen.start();
     await sleep(3000);
     const ackedAtStart = gen.acknowledged().length;
 
     // 1. SIGKILL a backup and restart it from its store (in the same namespace).
-    const pidBefore = sup.pid(KILLED);
-    await sup.kill(KILLED, 'SIGKILL');
+    await killAndRestart(sup, gen, KILLED);
     expect(exits).toEqual([]);
-    gen.markDown(KILLED, 3000);
-    await sleep(1500);
-    sup.spawn(KILLED);
-    await sup.waitReady([KILLED], 45_000, 1);
-    expect(sup.pid(KILLED)).not.toBe(pidBefore);
-    await sleep(2000);
     const ackedAfterKill = gen.acknowledged().length;
 
     // 2. Partition node 2: link down. Its API is cut off from the root namespace too; its own

@@ -29,7 +29,7 @@ import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, NODE_PROCESS_ENV, createDevnetLayout } from '../../src/node/index.js';
 import { allEntries, sleep, waitFor } from '../support/devnet-polling.js';
 import { FAULT_GATE_ENV } from '../../src/node/net/fault-gate.js';
-import { HeightWatch, checkFinalLogs, drainOrDump, freezeFor, waitAllReach } from './support/cluster-checks.js';
+import { HeightWatch, checkFinalLogs, clusterLoad, drainOrDump, freezeFor, killAndRestart, waitAllReach } from './support/cluster-checks.js';
 
 const NODES = 4;
 const TRACK = 3; // never faulted: the load generator watches finality here
@@ -95,20 +95,13 @@ describe('real cluster under SIGKILL, SIGSTOP and disconnection', () => {
     const watch = new HeightWatch(sup.clients);
     watch.start();
 
-    gen = new LoadGenerator({ nodes: layout.nodes.map((n) => n.apiUrl), chainId: layout.chainId, tps: 40, senders: 16, recipients: 64, trackNode: TRACK });
+    gen = clusterLoad(layout, TRACK);
     await gen.start();
     await sleep(3000);
     const ackedAtStart = gen.acknowledged().length;
 
     // 1. SIGKILL and restart.
-    const pidBefore = sup.pid(KILLED);
-    await sup.kill(KILLED, 'SIGKILL');
-    gen.markDown(KILLED, 3000);
-    await sleep(1500);
-    sup.spawn(KILLED);
-    await sup.waitReady([KILLED], 45_000, 1);
-    expect(sup.pid(KILLED)).not.toBe(pidBefore);
-    await sleep(2000);
+    await killAndRestart(sup, gen, KILLED);
     const ackedAfterKill = gen.acknowledged().length;
 
     // 2. SIGSTOP the primary of view 0 for 10 s (its peers must change view to go on).

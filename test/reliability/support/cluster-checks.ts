@@ -5,8 +5,34 @@
  * back, and state roots agree (docs/reliability-cluster.md section 1).
  */
 import { expect } from 'vitest';
-import type { DevnetSupervisor, FinalEntryJson, LoadGenerator, NodeClient, TxRecordLoad } from '../../../src/node/index.js';
+import { LoadGenerator } from '../../../src/node/index.js';
+import type { DevnetLayout, DevnetSupervisor, FinalEntryJson, NodeClient, TxRecordLoad } from '../../../src/node/index.js';
 import { allEntries, sleep, waitFor } from '../../support/devnet-polling.js';
+
+/**
+ * The cluster tests' load: 40 signed transfers/s from 16 senders to 64 recipients, spread over
+ * every node's API, finality watched on node `track` (one never faulted). Not started: the
+ * caller keeps it where its afterAll can close it, then starts it.
+ */
+export function clusterLoad(layout: DevnetLayout, track: number): LoadGenerator {
+  return new LoadGenerator({ nodes: layout.nodes.map((n) => n.apiUrl), chainId: layout.chainId, tps: 40, senders: 16, recipients: 64, trackNode: track });
+}
+
+/**
+ * SIGKILLs node `index`, restarts it from its store 1.5 s later (the load generator counts it as
+ * down meanwhile), waits until it serves its API with at least one peer, checks it is a new
+ * process, then waits 2 s.
+ */
+export async function killAndRestart(sup: DevnetSupervisor, gen: LoadGenerator, index: number): Promise<void> {
+  const pidBefore = sup.pid(index);
+  await sup.kill(index, 'SIGKILL');
+  gen.markDown(index, 3000);
+  await sleep(1500);
+  sup.spawn(index);
+  await sup.waitReady([index], 45_000, 1);
+  expect(sup.pid(index)).not.toBe(pidBefore);
+  await sleep(2000);
+}
 
 /**
  * SIGSTOPs node `index` for `ms`, SIGCONTs it, then waits 2 s; the load generator counts it as
