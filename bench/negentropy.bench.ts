@@ -21,7 +21,15 @@
  *      [--size-duration S]                              size: simulated seconds (default 60)
  *      [--only TEXT]   safety / behaviours: only the configurations whose label contains TEXT
  *                      (to split a sweep over processes)
+ *      [--nodes N]     safety / behaviours: validators per run (default 20; the issue's n = 100)
+ *      [--from A] [--to B]  safety / behaviours: run seeds A..B instead of 1..--seeds (a campaign
+ *                      split over processes or sessions)
+ *      [--log FILE]    safety / behaviours: append one JSON line per run (experiment
+ *                      "safety-run") and skip the (label, nodes, seed) runs FILE already holds, so
+ *                      a stopped campaign resumes where it stopped; bench/negentropy-sweep-summary.ts
+ *                      adds the lines up per configuration
  */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { toHex } from '../src/core/index.js';
 import { applyTransactions, decodeBlock, decodeHeader, encodeBlock, encodeHeader, transferIdHex, verifyTransferSignature } from '../src/ledger/index.js';
@@ -55,6 +63,23 @@ const ONLY = ((): string | null => {
   return i >= 0 ? (args[i + 1] ?? null) : null;
 })();
 const machine = machineInfo();
+const NODES = flag('nodes', 20);
+const LOG = ((): string | null => {
+  const i = args.indexOf('--log');
+  return i >= 0 ? (args[i + 1] ?? null) : null;
+})();
+
+/** The (label, nodes, seed) runs already in the --log file (a resumed campaign skips them). */
+function loggedRuns(): Set<string> {
+  const done = new Set<string>();
+  if (LOG === null || !existsSync(LOG)) return done;
+  for (const line of readFileSync(LOG, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const v = JSON.parse(line) as { experiment?: unknown; config?: { label?: unknown; nodes?: unknown; seed?: unknown } };
+    if (v.experiment === 'safety-run') done.add(`${String(v.config?.label)}|${String(v.config?.nodes)}|${String(v.config?.seed)}`);
+  }
+  return done;
+}
 
 function emit(experiment: string, config: unknown, results: unknown): void {
   process.stdout.write(`${JSON.stringify({ bench: 'negentropy', experiment, machine, config, results }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
@@ -106,7 +131,7 @@ function pct(sorted: readonly number[], p: number): number | null {
 
 // ---- safety --------------------------------------------------------------------------------
 
-const SWEEP = { nodes: 20, durationS: 4, drainS: 3, load: { tps: 8 }, costModel: 'zero' as const };
+const SWEEP = { nodes: NODES, durationS: 4, drainS: 3, load: { tps: 8 }, costModel: 'zero' as const };
 const ATTACK = { attackIntervalMs: 500, superBlockTxs: 16, superBlockMaxDelayMs: 500, superBlockAttemptMs: 1000 };
 
 function sweep(label: string, fraction: number, behaviour: string, finalRule: 'snowball' | 'temperature', seeds: number, timing: { durationS: number; drainS: number } = SWEEP): void {
@@ -121,11 +146,44 @@ function sweep(label: string, fraction: number, behaviour: string, finalRule: 's
   let contested = 0;
   const p50s: number[] = [];
   let firstFailure: string | null = null;
-  for (let seed = 1; seed <= seeds; seed++) {
+  const from = flag('from', 1);
+  const to = flag('to', seeds);
+  const logged = loggedRuns();
+  let ran = 0;
+  for (let seed = from; seed <= to; seed++) {
+    if (logged.has(`${label}|${SWEEP.nodes}|${seed}`)) continue;
+    const tRun = performance.now();
     const { result } = run({ ...SWEEP, ...timing, seed, byzantine: { fraction, behaviour }, params: { ...ATTACK, finalRule } });
+    ran++;
     const s = result.summary;
     const honest = result.perNode.find((x) => x.honest && x.status !== null);
-    contested += honest?.status?.telemetry['contestedDecided'] ?? 0;
+    const contestedHere = honest?.status?.telemetry['contestedDecided'] ?? 0;
+    contested += contestedHere;
+    if (LOG !== null) {
+      const line = {
+        bench: 'negentropy',
+        experiment: 'safety-run',
+        machine,
+        config: { label, ...SWEEP, ...timing, byzantine: fraction, behaviour, finalRule, params: ATTACK, seed },
+        results: {
+          violations: s.safety_violations,
+          violationsByKind: s.violations_by_kind,
+          engineErrors: s.engine_errors,
+          finalized: s.finalized,
+          submitted: s.submitted,
+          ackedNotFinal: s.acked_not_final,
+          minHonestLogEntries: s.finalized_entries,
+          contestedDecidedAtOneHonestNode: contestedHere,
+          p50Ms: s.latency_p50_ms,
+          p99Ms: s.latency_p99_ms,
+          events: s.events,
+          traceHash: s.trace_hash,
+          replay: result.replay,
+          wallMs: Math.round(performance.now() - tRun),
+        },
+      };
+      appendFileSync(LOG, `${JSON.stringify(line)}\n`);
+    }
     if (s.safety_violations > 0) {
       violating++;
       firstFailure ??= result.replay;
@@ -140,8 +198,8 @@ function sweep(label: string, fraction: number, behaviour: string, finalRule: 's
   p50s.sort((a, b) => a - b);
   emit(
     'safety',
-    { label, ...SWEEP, ...timing, byzantine: fraction, behaviour, finalRule, params: ATTACK, seeds },
-    { runs: seeds, runsWithViolation: violating, violations, finalized, submitted, minHonestLogEntriesSum: entries, contestedDecidedAtOneHonestNode: contested, engineErrors, medianRunP50Ms: pct(p50s, 0.5), firstFailure, wallS: Math.round((performance.now() - t0) / 100) / 10 },
+    { label, ...SWEEP, ...timing, byzantine: fraction, behaviour, finalRule, params: ATTACK, seeds, from, to },
+    { runs: ran, runsWithViolation: violating, violations, finalized, submitted, minHonestLogEntriesSum: entries, contestedDecidedAtOneHonestNode: contested, engineErrors, medianRunP50Ms: pct(p50s, 0.5), firstFailure, wallS: Math.round((performance.now() - t0) / 100) / 10 },
   );
 }
 
