@@ -1,20 +1,21 @@
 /**
- * The canonical codec: deterministic CBOR (RFC 8949 section 4.2 core deterministic encoding)
- * via cborg. Same value, same bytes, on every node; that is what makes hashes of encoded
- * objects consensus-safe.
+ * The canonical codec: deterministic CBOR (RFC 8949 section 4.2 core deterministic encoding),
+ * encoded and parsed by cbor.ts (cborg remains the reference for floats and exotic values).
+ * Same value, same bytes, on every node; that is what makes hashes of encoded objects
+ * consensus-safe.
  *
  * Decoding is defensive, because its input comes from peers, clients and files:
  *   1. the size cap is checked before a single byte is parsed;
  *   2. indefinite lengths, `undefined`, tags and non-minimal integers are refused;
- *   3. nesting deeper than MAX_DEPTH is refused by the tokenizer (no recursion blow-up);
- *   4. the decoded value is re-encoded and must reproduce the input bytes exactly, so there is
- *      one and only one accepted encoding of every value (no malleability).
+ *   3. nesting deeper than MAX_DEPTH is refused while parsing (no recursion blow-up);
+ *   4. only the canonical encoding of a value is accepted (shortest heads and floats, sorted
+ *      keys, valid UTF-8), so there is one and only one accepted encoding of every value (no
+ *      malleability). These checks are made while parsing; the earlier implementation
+ *      re-encoded the decoded value and compared bytes, and the differential test holds the
+ *      two to the same verdicts.
  * Any failure is a `CodecError` with a code; the decoder never throws anything else.
  */
-import { Tokenizer, decode as cborDecode, encode as cborEncode } from 'cborg';
-import type { DecodeTokenizer, DecodeOptions } from 'cborg/interface';
-import type { Token } from 'cborg';
-import { equalBytes } from './bytes.js';
+import { CborDecodeFailure, decodeCanonical, encodeCanonical } from './cbor.js';
 import { ThermoError } from './errors.js';
 
 /** Default cap for one encoded object: 1 MiB. Callers with tighter budgets pass their own. */
@@ -47,63 +48,13 @@ export type CborValue =
   | readonly CborValue[]
   | { readonly [key: string]: CborValue };
 
-const DECODE_OPTIONS: DecodeOptions = {
-  strict: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowBigInt: true,
-  rejectDuplicateMapKeys: true,
-  useMaps: false,
-  tags: [],
-};
-
-/** Wraps cborg's tokenizer to refuse nesting deeper than `maxDepth` before recursing. */
-class DepthLimitedTokenizer implements DecodeTokenizer {
-  private readonly inner: DecodeTokenizer;
-  private readonly remaining: number[] = [];
-
-  constructor(
-    data: Uint8Array,
-    options: DecodeOptions,
-    private readonly maxDepth: number,
-  ) {
-    this.inner = new Tokenizer(data, options);
-  }
-
-  done(): boolean {
-    return this.inner.done();
-  }
-
-  pos(): number {
-    return this.inner.pos();
-  }
-
-  next(): Token {
-    const token = this.inner.next();
-    const top = this.remaining.length - 1;
-    if (top >= 0) this.remaining[top]!--;
-    const name = token.type.name;
-    const slots = name === 'array' ? Number(token.value) : name === 'map' ? 2 * Number(token.value) : 0;
-    if (slots > 0) {
-      this.remaining.push(slots);
-      if (this.remaining.length > this.maxDepth) throw new CodecError({ code: 'CODEC_TOO_DEEP', max: this.maxDepth });
-    } else {
-      while (this.remaining.length > 0 && this.remaining[this.remaining.length - 1] === 0) this.remaining.pop();
-    }
-    return token;
-  }
-}
-
 /** Canonical encoding of `value`. Throws CODEC_UNENCODABLE for values outside `CborValue`. */
 export function encode(value: CborValue): Uint8Array {
-  let out: Uint8Array;
   try {
-    out = cborEncode(value);
+    return encodeCanonical(value);
   } catch (err) {
     throw new CodecError({ code: 'CODEC_UNENCODABLE', reason: err instanceof Error ? err.message : String(err) });
   }
-  // cborg may hand back a Buffer on Node; callers get one type everywhere.
-  return out.constructor === Uint8Array ? out : new Uint8Array(out);
 }
 
 /**
@@ -117,22 +68,14 @@ export function decode(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_ENCODED
   // Uint8Array copy so they never alias the caller's buffer (a later write to a network buffer
   // must not change accepted data) and are never Node Buffers.
   const own = new Uint8Array(bytes);
-  let value: CborValue;
   try {
-    const tokenizer = new DepthLimitedTokenizer(own, DECODE_OPTIONS, MAX_DEPTH);
-    value = cborDecode(own, { ...DECODE_OPTIONS, tokenizer }) as CborValue;
+    return decodeCanonical(own, MAX_DEPTH);
   } catch (err) {
-    if (err instanceof CodecError) throw err;
-    throw new CodecError({ code: 'CODEC_MALFORMED', reason: err instanceof Error ? err.message : String(err) });
+    if (!(err instanceof CborDecodeFailure)) throw new CodecError({ code: 'CODEC_MALFORMED', reason: err instanceof Error ? err.message : String(err) });
+    if (err.failure === 'too-deep') throw new CodecError({ code: 'CODEC_TOO_DEEP', max: MAX_DEPTH });
+    if (err.failure === 'non-canonical') throw new CodecError({ code: 'CODEC_NON_CANONICAL' });
+    throw new CodecError({ code: 'CODEC_MALFORMED', reason: err.reason });
   }
-  let again: Uint8Array;
-  try {
-    again = cborEncode(value);
-  } catch {
-    throw new CodecError({ code: 'CODEC_NON_CANONICAL' });
-  }
-  if (!equalBytes(again, bytes)) throw new CodecError({ code: 'CODEC_NON_CANONICAL' });
-  return value;
 }
 
 // ---- Shape readers: turn a decoded `CborValue` into typed fields, or a CODEC_MALFORMED. ----
