@@ -8,7 +8,8 @@
  * finalized transfer (all node processes plus the load generator), the machine and its load
  * average (this machine is shared: the load average says how much of it the run had).
  * For the engines that build empty blocks when idle (reference, hotstuff, thermotruth: RESTART_PARAMS)
- * also: restart-to-synced time of a node SIGKILLed and restarted `behind` blocks behind the others.
+ * and PBFT (its gap built by a load of one-transfer blocks, RESTART_LOAD) also: restart-to-synced
+ * time of a node SIGKILLed and restarted `behind` blocks behind the others.
  *
  *   npx tsx bench/node-devnet.bench.ts [engine ...]
  *   env: THERMO_BENCH_RATES (offered loads swept in one devnet, default 250,500,1000,1500),
@@ -144,21 +145,29 @@ async function loadRun(engine: string): Promise<Record<string, unknown>> {
 
 /**
  * Parameters that make an idle engine build empty blocks as fast as its quorum allows (the gap
- * is built in blocks, not transfers). PBFT orders only requests (no empty batches), coherence's
- * devnet runs a real proof of work (10,000 blocks take hours), negentropy syncs from a
- * super-block: none of them is in this list.
+ * is built in blocks, not transfers). PBFT orders only requests (no empty batches), so its gap
+ * is built by a load (RESTART_LOAD) with one transfer per block. Coherence's devnet runs a real
+ * proof of work (10,000 blocks take hours) and negentropy syncs from a super-block: neither is
+ * in this list.
  */
 const RESTART_PARAMS: ReadonlyMap<string, Record<string, unknown>> = new Map([
   ['reference', { blockIntervalMs: 1, retransmitMs: 500, keepFinalBlocks: 64 }],
   // A short view timeout: the killed node leads every fourth view, which would otherwise cost 1 s.
   ['hotstuff', { batchIntervalMs: 0, viewTimeoutMs: 100 }],
   ['thermotruth', { epochIntervalMs: 0, roundTimeoutMs: 100 }],
+  // PBFT builds no empty batches: the gap is built by a load of one-transfer blocks (RESTART_LOAD).
+  // The killed node 3 is a backup (view 0's primary is node 0), so no view change is needed.
+  ['pbft', { batchIntervalMs: 0, maxTxsPerBlock: 1, maxInFlight: 16, viewChangeTimeoutMs: 4000 }],
 ]);
+
+/** Engines whose gap is built by transfers: the offered rate (through nodes 0-2) while node 3 is down. */
+const RESTART_LOAD: ReadonlyMap<string, number> = new Map([['pbft', 400]]);
 
 /** SIGKILL node 3, let the others build `BEHIND` blocks, restart it, time until it is level. */
 async function restartRun(engine: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(os.tmpdir(), 'thermo-bench-sync-'));
-  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: 8, params });
+  const gapLoad = RESTART_LOAD.get(engine);
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: gapLoad === undefined ? 8 : 64, params });
   const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
   const cleanup = (): void => sup.killAllNow();
   process.once('exit', cleanup);
@@ -169,11 +178,23 @@ async function restartRun(engine: string, params: Record<string, unknown>): Prom
     await sup.kill(3, 'SIGKILL');
     const killedAt = (await sup.clients[0]!.status()).height;
     const buildStart = performance.now();
+    const gen =
+      gapLoad === undefined
+        ? null
+        : new LoadGenerator({ nodes: layout.nodes.slice(0, 3).map((n) => n.apiUrl), chainId: layout.chainId, tps: gapLoad, senders: 64, recipients: 64, maxOutstanding: 512 });
+    await gen?.start();
     let tip = killedAt;
-    while (tip - killedAt < BEHIND && performance.now() - buildStart < SYNC_CAP_S * 1000) {
-      await sleep(1000);
-      tip = (await sup.clients[0]!.status()).height;
+    try {
+      while (tip - killedAt < BEHIND && performance.now() - buildStart < SYNC_CAP_S * 1000) {
+        await sleep(1000);
+        tip = (await sup.clients[0]!.status()).height;
+      }
+    } finally {
+      await gen?.close();
     }
+    // The chain may still grow by the blocks of transfers in flight: level means level with this.
+    await sleep(gen === null ? 0 : 2000);
+    tip = (await sup.clients[0]!.status()).height;
     const buildS = (performance.now() - buildStart) / 1000;
     const behind = tip - killedAt;
     const t0 = performance.now();
