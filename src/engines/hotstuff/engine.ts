@@ -52,6 +52,12 @@ import { SAFETY_KEY, TX_PREFIX, blockKey, committedRecords, decodeSafety, encode
 import type { LockRef } from './safety.js';
 import { safeNode, updateFromQC } from './safety.js';
 
+/** A committed block as the sync window keeps it: its canonical bytes and hash (hex). */
+interface ArchivedBlock {
+  readonly bytes: Uint8Array;
+  readonly hashHex: string;
+}
+
 export const PROPOSE_TIMER = 'propose';
 export const RETRANSMIT_TIMER = 'retransmit';
 /** Committed blocks kept in memory to answer sync requests. */
@@ -120,7 +126,13 @@ export class HotStuffEngine implements Engine<HsMessage> {
   private awaitUntil = 0;
   /** View for which a propose timer is armed (0: none). */
   private proposeArmedFor = 0;
-  private readonly archive = new Map<number, Block>();
+  /**
+   * Committed blocks kept to answer sync requests, as their encoded bytes: a saturated node
+   * commits up to KEEP_COMMITTED blocks of 500 transfers, and decoded transfers cost several
+   * times their ~150 wire bytes in objects (a full window: ~75 MB encoded, several hundred MB
+   * decoded). A sync answer decodes what it sends.
+   */
+  private readonly archive = new Map<number, ArchivedBlock>();
   /** Hash -> height of the archived committed blocks (and genesis). */
   private readonly archiveIndex = new Map<string, number>();
   /** Verified QCs for blocks not (yet) in the store, by block hash. */
@@ -184,7 +196,7 @@ export class HotStuffEngine implements Engine<HsMessage> {
         state,
         txIds: Object.freeze(block.txs.map(transferIdHex)),
       });
-      this.keepCommitted(height, block);
+      this.keepCommitted(height, bytes, node.hashHex);
     }
     return node;
   }
@@ -532,12 +544,13 @@ export class HotStuffEngine implements Engine<HsMessage> {
         supply: node.state.supply,
         minted: 0n,
       });
-      out.push({ kind: 'persist', key: blockKey(node.height), value: encodeBlock(node.block), sync: true });
+      const bytes = encodeBlock(node.block);
+      out.push({ kind: 'persist', key: blockKey(node.height), value: bytes, sync: true });
       if (entry !== null) out.push({ kind: 'finalize', entry });
       const dropped = this.mempool.onBlockCommitted(node.state, node.txIds);
       for (const id of node.txIds) this.forget(id, out);
       for (const d of dropped) this.forget(d.txIdHex, out);
-      this.keepCommitted(node.height, node.block);
+      this.keepCommitted(node.height, bytes, node.hashHex);
     }
     this.store.pruneTo(target.hashHex);
     for (const [key, p] of [...this.pendingProposals]) if (p.block.header.height <= target.height) this.pendingProposals.delete(key);
@@ -550,13 +563,13 @@ export class HotStuffEngine implements Engine<HsMessage> {
     out.push({ kind: 'persist', key: `${TX_PREFIX}${id}`, value: null, sync: false });
   }
 
-  private keepCommitted(height: number, block: Block): void {
-    this.archive.set(height, block);
-    this.archiveIndex.set(toHex(blockHash(block)), height);
+  private keepCommitted(height: number, bytes: Uint8Array, hashHex: string): void {
+    this.archive.set(height, { bytes, hashHex });
+    this.archiveIndex.set(hashHex, height);
     const old = this.archive.get(height - KEEP_COMMITTED);
     if (old !== undefined) {
       this.archive.delete(height - KEEP_COMMITTED);
-      this.archiveIndex.delete(toHex(blockHash(old)));
+      this.archiveIndex.delete(old.hashHex);
     }
   }
 
@@ -909,8 +922,8 @@ export class HotStuffEngine implements Engine<HsMessage> {
     const blocks: Block[] = [];
     let bytes = 0;
     const budget = MAX_MESSAGE_BYTES - 64 * 1024;
-    const push = (b: Block): boolean => {
-      const size = encodeBlock(b).length;
+    const push = (b: Block, encoded?: Uint8Array): boolean => {
+      const size = (encoded ?? encodeBlock(b)).length;
       if (blocks.length >= MAX_SYNC_BLOCKS || (blocks.length > 0 && bytes + size > budget)) return false;
       blocks.push(b);
       bytes += size;
@@ -918,12 +931,12 @@ export class HotStuffEngine implements Engine<HsMessage> {
     };
     let full = false;
     for (let h = Math.max(1, fromHeight, root.height - KEEP_COMMITTED + 1); h <= root.height && !full; h++) {
-      const b = this.archive.get(h);
-      if (b === undefined) {
+      const a = this.archive.get(h);
+      if (a === undefined) {
         if (blocks.length > 0) break;
         continue;
       }
-      full = !push(b);
+      full = !push(decodeBlock(a.bytes), a.bytes);
     }
     let last: string | null = null;
     if (!full) {

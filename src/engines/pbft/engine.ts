@@ -29,7 +29,7 @@
  */
 import { fromHex, toHex } from '../../core/index.js';
 import type { KeyPair } from '../../core/index.js';
-import { LedgerError, Mempool, applyBlock, blockHash, decodeTransfer, encodeTransfer, headerHash, transferIdHex, txRoot } from '../../ledger/index.js';
+import { LedgerError, Mempool, applyBlock, blockHash, decodeBlock, decodeTransfer, encodeBlock, encodeTransfer, headerHash, transferIdHex, txRoot } from '../../ledger/index.js';
 import type { Block, BlockHeader, ChainRules, LedgerState, Transfer } from '../../ledger/index.js';
 import { FinalizedLog, batchViolation, buildBatch, maxFaulty, quorumSize } from '../../protocol/index.js';
 import type { BatchLimits, Effect, Engine, EngineContext, EngineInput, EngineStatus, NodeIndex } from '../../protocol/index.js';
@@ -70,6 +70,13 @@ export const BATCH_TIMER = 'batch';
 export const RETRANSMIT_TIMER = 'retransmit';
 /** Executed blocks kept (with their commit certificates) to answer catch-up requests. */
 export const KEEP_EXECUTED = 1024;
+/** An executed block as the sync window keeps it: canonical bytes, digest (hex), certificate. */
+interface ArchivedBlock {
+  readonly bytes: Uint8Array;
+  readonly digestHex: string;
+  readonly view: number;
+  readonly commits: readonly CertVote[];
+}
 /**
  * Retransmit periods without progress after which a replica that knows of no peer ahead asks one
  * peer (in turn) for the blocks after its own: only new messages reveal that peers are ahead, and
@@ -129,7 +136,13 @@ export class PbftEngine implements Engine<PbftMessage> {
   /** The view whose view-change timer is armed (-1: none); see maybeArmViewChangeTimer. */
   private vcTimerView = -1;
   private exec: Executed;
-  private readonly archive = new Map<number, { readonly block: Block; readonly view: number; readonly commits: readonly CertVote[] }>();
+  /**
+   * Executed blocks kept to answer sync requests and fetches, as their encoded bytes: a saturated
+   * node executes up to KEEP_EXECUTED blocks of 500 transfers, and decoded transfers cost several
+   * times their ~150 wire bytes in objects (a full window: ~75 MB encoded, several hundred MB
+   * decoded). An answer decodes what it sends.
+   */
+  private readonly archive = new Map<number, ArchivedBlock>();
   private readonly archiveIndex = new Map<string, number>();
   private readonly instances = new Map<string, Instance>();
   /** Latest accepted pre-prepare per sequence number (durable). */
@@ -207,7 +220,7 @@ export class PbftEngine implements Engine<PbftMessage> {
       const state = applyBlock(this.exec.state, r.block, this.rules);
       this.restoreCost += r.block.txs.length;
       this.exec = { seq, digestHex: toHex(blockHash(r.block)), header: r.block.header, state };
-      this.keepExecuted(seq, r.block, r.view, r.commits);
+      this.keepExecuted(seq, encodeBlock(r.block), this.exec.digestHex, r.view, r.commits);
     }
     const ckpt = records.get(CHECKPOINT_KEY);
     if (ckpt !== undefined) this.checkpoints.adopt(decodeCheckpoint(ckpt));
@@ -680,8 +693,7 @@ export class PbftEngine implements Engine<PbftMessage> {
 
   private digestAt(seq: number): string | undefined {
     if (seq === this.exec.seq) return this.exec.digestHex;
-    const a = this.archive.get(seq);
-    return a === undefined ? undefined : toHex(blockHash(a.block));
+    return this.archive.get(seq)?.digestHex;
   }
 
   /** A quorum of commits for one digest is a commit certificate: the batch is committed. */
@@ -745,7 +757,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     for (const d of dropped) this.forget(d.txIdHex, out);
     this.exec = { seq, digestHex: r.digestHex, header: block.header, state };
     this.ready.delete(seq);
-    this.keepExecuted(seq, block, r.view, r.commits);
+    this.keepExecuted(seq, encodeBlock(block), r.digestHex, r.view, r.commits);
     // Bodies and speculative states at or below the executed block are no longer needed.
     for (const [d, b] of [...this.bodies]) if (b.header.height <= seq) this.bodies.delete(d);
     for (const d of [...this.states.keys()]) if (!this.bodies.has(d)) this.states.delete(d);
@@ -768,13 +780,13 @@ export class PbftEngine implements Engine<PbftMessage> {
     out.push({ kind: 'persist', key: `${TX_PREFIX}${id}`, value: null, sync: false });
   }
 
-  private keepExecuted(seq: number, block: Block, view: number, commits: readonly CertVote[]): void {
-    this.archive.set(seq, { block, view, commits });
-    this.archiveIndex.set(toHex(blockHash(block)), seq);
+  private keepExecuted(seq: number, bytes: Uint8Array, digestHex: string, view: number, commits: readonly CertVote[]): void {
+    this.archive.set(seq, { bytes, digestHex, view, commits });
+    this.archiveIndex.set(digestHex, seq);
     const old = this.archive.get(seq - KEEP_EXECUTED);
     if (old !== undefined) {
       this.archive.delete(seq - KEEP_EXECUTED);
-      this.archiveIndex.delete(toHex(blockHash(old.block)));
+      this.archiveIndex.delete(old.digestHex);
     }
   }
 
@@ -1160,7 +1172,8 @@ export class PbftEngine implements Engine<PbftMessage> {
   private onFetchBlock(from: NodeIndex, digestHex: string, out: Out[]): void {
     const body = this.bodies.get(digestHex);
     const seq = this.archiveIndex.get(digestHex);
-    const block = body ?? (seq === undefined ? undefined : this.archive.get(seq)?.block);
+    const archived = seq === undefined ? undefined : this.archive.get(seq);
+    const block = body ?? (archived === undefined ? undefined : decodeBlock(archived.bytes));
     if (block !== undefined) out.push({ kind: 'send', to: from, message: { t: 'block', block } });
   }
 
@@ -1220,7 +1233,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     const start = Math.max(1, fromSeq, this.exec.seq - KEEP_EXECUTED + 1);
     for (let s = start; s <= this.exec.seq && s < start + MAX_SYNC_BLOCKS; s++) {
       const a = this.archive.get(s);
-      if (a !== undefined) out.push({ kind: 'send', to: from, message: { t: 'sync-block', block: a.block, view: a.view, commits: a.commits } });
+      if (a !== undefined) out.push({ kind: 'send', to: from, message: { t: 'sync-block', block: decodeBlock(a.bytes), view: a.view, commits: a.commits } });
     }
   }
 
