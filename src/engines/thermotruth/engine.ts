@@ -172,9 +172,16 @@ interface EpochState {
   readonly timeouts: RoundTimeouts;
 }
 
+/**
+ * A finalized epoch as the catch-up window keeps it: the batch's canonical bytes, not the decoded
+ * batch (its block holds up to maxTxsPerBlock transfers, and KEEP_FINALS decoded blocks of a
+ * saturated node are hundreds of MB of objects); readers decode what they send or show.
+ */
 interface Final {
-  readonly batch: Batch;
+  readonly bytes: Uint8Array;
   readonly qc: QC;
+  /** Proposals minted by self-healing (proposer < 0), for the metrics. */
+  readonly minted: number;
 }
 
 /** One proposal of a finalized epoch as the API shows it. */
@@ -234,7 +241,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private readonly finals = new Map<number, Final>();
   private readonly pending = new Map<string, Transfer>();
   /** Finalized batches that arrived before their turn (sync answers out of order). */
-  private readonly syncBuffer = new Map<number, { readonly from: NodeIndex; readonly final: Final }>();
+  private readonly syncBuffer = new Map<number, { readonly from: NodeIndex; readonly final: { readonly batch: Batch; readonly qc: QC } }>();
   /** Proposals for the next epoch that arrived early (this node leads its round 0). */
   private readonly early: { readonly from: NodeIndex; readonly m: Extract<TtMessage, { t: 'proposal' }> }[] = [];
   private aheadPeer = -1;
@@ -292,9 +299,10 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   epochView(epoch: number): EpochView | undefined {
     const f = this.finals.get(epoch);
     if (f === undefined) return undefined;
-    const vectors = f.batch.proposals.map((p) => vectorFromBytes(p.vector));
+    const batch = decodeBatch(f.bytes, MAX_MESSAGE_BYTES);
+    const vectors = batch.proposals.map((p) => vectorFromBytes(p.vector));
     const result = computeAggregate(vectors, this.aggregateConfig);
-    const aggregate = vectorFromBytes(f.batch.aggregate);
+    const aggregate = vectorFromBytes(batch.aggregate);
     const healed = new Set(result.healed);
     return Object.freeze({
       epoch,
@@ -303,7 +311,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       aggregate,
       temperature: result.temperature,
       entropy: result.entropy,
-      proposals: f.batch.proposals.map((p, i) => ({
+      proposals: batch.proposals.map((p, i) => ({
         proposer: p.proposer,
         vector: vectors[i]!,
         distance: Math.sqrt(squaredDistance(vectors[i]!, aggregate)),
@@ -1138,7 +1146,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     if (epoch === this.ep.epoch) batch = this.ep.contents.get(hex)?.batch;
     else {
       const f = this.finals.get(epoch);
-      if (f !== undefined && equalBytes(f.qc.value, value)) batch = f.batch;
+      if (f !== undefined && equalBytes(f.qc.value, value)) batch = decodeBatch(f.bytes, MAX_MESSAGE_BYTES);
     }
     if (batch !== undefined && from !== this.ctx.self) out.push({ kind: 'send', to: from, message: { t: 'content', batch } });
   }
@@ -1243,7 +1251,9 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
       this.lastIncluded[p.proposer] = e;
       this.lastClock[p.proposer] = p.vclock;
     }
-    this.finals.set(e, { batch: c.batch, qc });
+    let minted = 0;
+    for (const p of c.batch.proposals) if (p.proposer < 0) minted++;
+    this.finals.set(e, { bytes: encodeBatch(c.batch), qc, minted });
     this.finals.delete(e - KEEP_FINALS);
   }
 
@@ -1252,8 +1262,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
     const err = relativeError(result.aggregate, truth, this.params.noiseSd);
     this.errorSum += err;
     this.errorCount++;
-    let minted = 0;
-    for (const p of this.finals.get(e)?.batch.proposals ?? []) if (p.proposer < 0) minted++;
+    const minted = this.finals.get(e)?.minted ?? 0;
     this.mintedSum += minted;
     if (err > this.errorMax) this.errorMax = err;
     out.push(
@@ -1294,7 +1303,7 @@ export class ThermoTruthEngine implements Engine<TtMessage, PowJob, PowResult> {
   private sendFinals(peer: NodeIndex, fromEpoch: number, out: Out[]): void {
     for (let e = fromEpoch; e < this.ep.epoch && e < fromEpoch + SYNC_BATCH; e++) {
       const f = this.finals.get(e);
-      if (f !== undefined) out.push({ kind: 'send', to: peer, message: { t: 'sync-final', batch: f.batch, qc: f.qc } });
+      if (f !== undefined) out.push({ kind: 'send', to: peer, message: { t: 'sync-final', batch: decodeBatch(f.bytes, MAX_MESSAGE_BYTES), qc: f.qc } });
     }
   }
 
