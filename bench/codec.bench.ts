@@ -1,5 +1,5 @@
 /**
- * Codec benchmark: the canonical codec (src/core/codec.ts over src/core/cbor.ts) against the
+ * Codec benchmark: the canonical codec (src/core/codec.ts over cbor-encode.ts and cbor-decode.ts) against the
  * implementation it replaced (test/core/support/cborg-reference-codec.ts: cborg decode plus a
  * re-encode comparison), measured in the same run on the same values, interleaved round by
  * round so both see the same machine load. The figure to read is the ratio.

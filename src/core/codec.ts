@@ -15,8 +15,12 @@
  *      two to the same verdicts.
  * Any failure is a `CodecError` with a code; the decoder never throws anything else.
  */
-import { CborDecodeFailure, decodeCanonical, encodeCanonical } from './cbor.js';
+import { CborDecodeFailure, decodeCanonical } from './cbor-decode.js';
+import { encodeCanonical } from './cbor-encode.js';
+import type { CborValue } from './cbor-value.js';
 import { ThermoError } from './errors.js';
+
+export type { CborValue } from './cbor-value.js';
 
 /** Default cap for one encoded object: 1 MiB. Callers with tighter budgets pass their own. */
 export const DEFAULT_MAX_ENCODED_BYTES = 1 << 20;
@@ -32,21 +36,6 @@ export type CodecErrorType =
   | { code: 'CODEC_UNENCODABLE'; reason: string };
 
 export class CodecError extends ThermoError<CodecErrorType> {}
-
-/**
- * Values the codec round-trips: the JSON-like subset of CBOR plus byte strings and integers.
- * Integers are CBOR major types 0/1, so a bigint must lie in [-2^64, 2^64 - 1]; wider numbers
- * (256-bit targets, cumulative work) travel as fixed-length big-endian byte strings.
- */
-export type CborValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | readonly CborValue[]
-  | { readonly [key: string]: CborValue };
 
 /** Canonical encoding of `value`. Throws CODEC_UNENCODABLE for values outside `CborValue`. */
 export function encode(value: CborValue): Uint8Array {

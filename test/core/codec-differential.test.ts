@@ -1,5 +1,5 @@
 /**
- * The codec's fast path (src/core/cbor.ts) against the implementation it replaced
+ * The codec's fast path (src/core/cbor-encode.ts, cbor-decode.ts) against the implementation it replaced
  * (support/cborg-reference-codec.ts: cborg decode + re-encode comparison). For every value the
  * encodings must be byte-identical, and for every input, valid or not, the two decoders must
  * agree: both accept with the same value (types included: number vs bigint, plain
