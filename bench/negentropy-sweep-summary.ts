@@ -7,7 +7,7 @@
  * seed. A (configuration, n, seed) logged twice counts once, its LAST line winning. Prints one
  * JSON line per configuration (docs/protocols/negentropy.md section 5.1 quotes them).
  *
- *   npx tsx bench/negentropy-sweep-summary.ts reports/negentropy/n100-*.jsonl
+ *   npx tsx bench/negentropy-sweep-summary.ts bench/logs/negentropy/n100-*.jsonl
  */
 import { readFileSync } from 'node:fs';
 
