@@ -55,7 +55,7 @@ import {
   decodeViewRecord,
   encodeAccepted,
   encodeCheckpoint,
-  encodeExecuted,
+  encodeExecutedBlockBytes,
   encodePrepared,
   encodeViewRecord,
 } from './records.js';
@@ -749,7 +749,8 @@ export class PbftEngine implements Engine<PbftMessage> {
 
   private execute(seq: number, block: Block, r: Ready, state: LedgerState, now: number, out: Out[]): void {
     const txIds = block.txs.map(transferIdHex);
-    out.push({ kind: 'persist', key: `${BLOCK_PREFIX}${seq}`, value: encodeExecuted({ block, view: r.view, commits: r.commits }), sync: true });
+    const blockBytes = encodeBlock(block);
+    out.push({ kind: 'persist', key: `${BLOCK_PREFIX}${seq}`, value: encodeExecutedBlockBytes(blockBytes, r.view, r.commits), sync: true });
     const entry = this.log.append({ slot: `h:${seq}`, value: r.digestHex, txIds, height: seq, stateRoot: state.rootHex, supply: state.supply, minted: 0n });
     if (entry !== null) out.push({ kind: 'finalize', entry });
     const dropped = this.mempool.onBlockCommitted(state, txIds);
@@ -757,7 +758,7 @@ export class PbftEngine implements Engine<PbftMessage> {
     for (const d of dropped) this.forget(d.txIdHex, out);
     this.exec = { seq, digestHex: r.digestHex, header: block.header, state };
     this.ready.delete(seq);
-    this.keepExecuted(seq, encodeBlock(block), r.digestHex, r.view, r.commits);
+    this.keepExecuted(seq, blockBytes, r.digestHex, r.view, r.commits);
     // Bodies and speculative states at or below the executed block are no longer needed.
     for (const [d, b] of [...this.bodies]) if (b.header.height <= seq) this.bodies.delete(d);
     for (const d of [...this.states.keys()]) if (!this.bodies.has(d)) this.states.delete(d);

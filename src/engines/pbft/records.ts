@@ -99,7 +99,12 @@ export interface ExecutedRecord {
 }
 
 export function encodeExecuted(r: ExecutedRecord): Uint8Array {
-  return encode([encodeBlock(r.block), r.view, votesToCbor(r.commits)]);
+  return encodeExecutedBlockBytes(encodeBlock(r.block), r.view, r.commits);
+}
+
+/** The same record from a block already encoded (the engine keeps those bytes too). */
+export function encodeExecutedBlockBytes(blockBytes: Uint8Array, view: number, commits: readonly CertVote[]): Uint8Array {
+  return encode([blockBytes, view, votesToCbor(commits)]);
 }
 
 export function decodeExecuted(key: string, bytes: Uint8Array): ExecutedRecord {
