@@ -60,9 +60,14 @@ function ownCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** One offered rate against a running devnet: warm up, measure a window, drain. */
-async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: string, tps: number): Promise<Record<string, unknown>> {
+/**
+ * One offered rate against a running devnet: warm up, measure a window, drain. `nonces` carries
+ * the senders' next nonces from window to window (negentropy's account nonce is the executed
+ * one, which lags the previous window's decided transfers).
+ */
+async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: string, tps: number, nonces: number[]): Promise<Record<string, unknown>> {
   const gen = new LoadGenerator({
+    startNonces: nonces,
     nodes: urls,
     chainId,
     tps,
@@ -92,8 +97,9 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
     const nodeCpu1 = await cpuSeconds(sup.clients);
     const ownCpu1 = ownCpuSeconds();
     const load1 = os.loadavg()[0]!;
-    await gen.drain(20_000);
+    const drained = await gen.drain(20_000);
     const report = gen.report({ from: t0, to: t1 });
+    gen.nextNonces().forEach((n, i) => (nonces[i] = Math.max(nonces[i] ?? 0, n)));
     const finalInWindow = report.finalizedPerSecond * ((t1 - t0) / 1000);
     const cpu = nodeCpu1 - nodeCpu0 + (ownCpu1 - ownCpu0);
     return {
@@ -104,7 +110,10 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
       ack_p50_ms: report.ackLatencyMs.p50,
       acked: report.acked,
       final_acked: report.finalAcked,
+      // Every acknowledged transfer final on the tracked node within 20 s after the window.
+      drained,
       rejected: report.rejected,
+      skipped: report.skipped,
       peak_rss_mb_per_node: Math.round(peakRss / 1e5) / 10,
       // RSS without the file-backed lmdb map (page cache that grows with the store).
       peak_anon_rss_mb_per_node: Math.round(peakAnon / 1e5) / 10,
@@ -131,7 +140,8 @@ async function loadRun(engine: string): Promise<Record<string, unknown>> {
     sup.spawnAll();
     await sup.waitReady([0, 1, 2, 3], 90_000, 1);
     const points: Record<string, unknown>[] = [];
-    for (const tps of RATES) points.push(await point(sup, layout.nodes.map((n) => n.apiUrl), layout.chainId, tps));
+    const nonces: number[] = [];
+    for (const tps of RATES) points.push(await point(sup, layout.nodes.map((n) => n.apiUrl), layout.chainId, tps, nonces));
     // The best point: the highest finalized rate among those that kept up (>= 90% of offered).
     const kept = points.filter((p) => Number(p['finalized_tps']) >= 0.9 * Number(p['offered_tps']));
     const best = [...(kept.length > 0 ? kept : points)].sort((a, b) => Number(b['finalized_tps']) - Number(a['finalized_tps']))[0];

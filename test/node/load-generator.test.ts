@@ -1,7 +1,9 @@
 /**
  * The load generator against a fake node (plain node:http): a refusal that every node gives
  * until the chain moves on (NEG_NONCE_TOO_FAR) is waited out and the SAME transfer sent again;
- * a refusal about the transfer itself stops its sender (a nonce gap would stall the rest).
+ * a refusal saying another transfer holds the nonce for good (NEG_CONFLICT_DECIDED) skips that
+ * nonce and the sender goes on; a refusal about the transfer itself stops its sender (a nonce gap
+ * would stall the rest).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,6 +86,18 @@ describe('load generator refusals', () => {
     expect(report.acked).toBe(report.submitted);
     expect(report.finalAcked).toBe(report.submitted);
     expect(nonces).toEqual(Array.from({ length: report.submitted }, (_, i) => i));
+  });
+
+  it('NEG_CONFLICT_DECIDED skips the nonce (another transfer holds it) and the sender goes on', async () => {
+    const { report, nonces } = await runLoad('NEG_CONFLICT_DECIDED');
+    expect(report.skipped).toBe(1);
+    expect(report.waits).toBe(0);
+    expect(report.rejected).toEqual({});
+    expect(report.submitted).toBeGreaterThan(5);
+    expect(report.acked).toBe(report.submitted - 1);
+    expect(report.finalAcked).toBe(report.acked);
+    // Every nonce but the taken one was accepted: the sender was not stopped at 2.
+    expect(nonces).toEqual(Array.from({ length: report.submitted }, (_, i) => i).filter((n) => n !== 2));
   });
 
   it('a refusal about the transfer itself (LEDGER_BAD_SIGNATURE) stops the sender and is counted', async () => {

@@ -38,6 +38,12 @@ export interface LoadOptions {
   readonly pollMs?: number;
   /** Give up retrying one transfer after this long. */
   readonly retryForMs?: number;
+  /**
+   * The next nonce of each sender, where an earlier generator left off (its `nextNonces()`).
+   * A sender's nonce is the larger of this and the account nonce the tracked node reports:
+   * the account nonce is the EXECUTED one, which on negentropy lags decided transfers.
+   */
+  readonly startNonces?: readonly number[];
 }
 
 export interface TxRecordLoad {
@@ -59,6 +65,8 @@ export interface LoadReport {
   readonly retries: number;
   /** Refusals waited out and sent again (RETRY_LATER: the chain had to move on first). */
   readonly waits: number;
+  /** Transfers dropped because another transfer of the sender holds their nonce (NONCE_TAKEN). */
+  readonly skipped: number;
   readonly unreachable: number;
   readonly abandoned: number;
   readonly elapsedSeconds: number;
@@ -102,6 +110,14 @@ const RETRY_ELSEWHERE: ReadonlySet<string> = new Set(['MEMPOOL_NONCE_TOO_FAR', '
  */
 const RETRY_LATER: ReadonlySet<string> = new Set(['NEG_NONCE_TOO_FAR']);
 const RETRY_LATER_MS = 250;
+/**
+ * Refusals that say the nonce is already taken for good by ANOTHER transfer of the sender:
+ * negentropy decided that nonce's conflict set for a different transfer. The slot will be
+ * filled by the decided one, so skipping it leaves no gap; the sender goes on. This is what a
+ * fresh generator meets when it reuses senders whose earlier transfers are decided but not yet
+ * executed (the account nonce it starts from is the EXECUTED one, which waits for a super-block).
+ */
+const NONCE_TAKEN: ReadonlySet<string> = new Set(['NEG_CONFLICT_DECIDED']);
 
 export class LoadGenerator {
   private readonly clients: NodeClient[];
@@ -123,7 +139,7 @@ export class LoadGenerator {
   private running = false;
   private startedAt = 0;
   private readonly opts: Required<LoadOptions>;
-  private readonly counts = { submitted: 0, retries: 0, waits: 0, unreachable: 0, abandoned: 0, rejected: {} as Record<string, number> };
+  private readonly counts = { submitted: 0, retries: 0, waits: 0, skipped: 0, unreachable: 0, abandoned: 0, rejected: {} as Record<string, number> };
 
   constructor(options: LoadOptions) {
     this.opts = {
@@ -132,6 +148,7 @@ export class LoadGenerator {
       trackNode: 0,
       pollMs: 50,
       retryForMs: 60_000,
+      startNonces: [],
       ...options,
     };
     this.clients = options.nodes.map((u) => new NodeClient(u, 15_000));
@@ -143,7 +160,7 @@ export class LoadGenerator {
     const tracker = this.clients[this.opts.trackNode]!;
     for (let i = 0; i < this.opts.senders; i++) {
       const a = await tracker.account(toHex(devAddress(i)));
-      this.senders.push({ index: i, nonce: a.nonce, inFlight: 0, broken: false });
+      this.senders.push({ index: i, nonce: Math.max(a.nonce, this.opts.startNonces[i] ?? 0), inFlight: 0, broken: false });
     }
     const st = await tracker.status();
     this.nextSeq = st.finalized;
@@ -315,6 +332,12 @@ export class LoadGenerator {
       this.retry(job, 100);
       return;
     }
+    if (NONCE_TAKEN.has(item.code)) {
+      this.counts.skipped++;
+      this.pendingFinal.delete(rec.id);
+      this.release(job.sender);
+      return;
+    }
     this.counts.rejected[item.code] = (this.counts.rejected[item.code] ?? 0) + 1;
     // A stale nonce or a duplicate means this very transfer is already in the system.
     if (item.code === 'MEMPOOL_NONCE_STALE' || item.code === 'MEMPOOL_DUPLICATE') return;
@@ -372,6 +395,7 @@ export class LoadGenerator {
       rejected: { ...this.counts.rejected },
       retries: this.counts.retries,
       waits: this.counts.waits,
+      skipped: this.counts.skipped,
       unreachable: this.counts.unreachable,
       abandoned: this.counts.abandoned,
       elapsedSeconds: round((to - this.startedAt) / 1000),
@@ -385,6 +409,11 @@ export class LoadGenerator {
       },
       ackLatencyMs: { p50: round(percentile(ackLat, 50)), p99: round(percentile(ackLat, 99)) },
     };
+  }
+
+  /** The next nonce each sender would sign, for a later generator's `startNonces`. */
+  nextNonces(): number[] {
+    return this.senders.map((s) => s.nonce);
   }
 
   /** performance.now() at start, for report windows. */
