@@ -15,7 +15,9 @@
  *   env: THERMO_BENCH_RATES (offered loads swept in one devnet, default 250,500,1000,1500),
  *        THERMO_BENCH_SECONDS (measured window per rate, default 12), THERMO_BENCH_BEHIND (blocks behind for the restart test, default 10000),
  *        THERMO_BENCH_SYNC_CAP_S (longest the chain may run to build that gap, default 300),
- *        THERMO_BENCH_SKIP_RESTART (no restart run), THERMO_BENCH_SKIP_LOAD (the restart run only)
+ *        THERMO_BENCH_SKIP_RESTART (no restart run), THERMO_BENCH_SKIP_LOAD (the restart run only),
+ *        THERMO_BENCH_BROADCAST (direct or gossip: how the nodes broadcast engine messages; default
+ *        the devnet's, DEVNET_BROADCAST)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { thermoNodeCommand } from '../src/cli/commands/devnet.js';
 import { ENGINES } from '../src/engines/index.js';
 import type { NodeClient } from '../src/node/index.js';
-import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../src/node/index.js';
+import { BROADCAST_MODES, DEVNET_BROADCAST, DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../src/node/index.js';
 import { machineInfo } from './machine.js';
 
 const RATES = (process.env['THERMO_BENCH_RATES'] ?? '250,500,1000,1500').split(',').map(Number);
@@ -33,6 +35,8 @@ const WARMUP_S = 3;
 const BEHIND = Number(process.env['THERMO_BENCH_BEHIND'] ?? 10_000);
 const SYNC_CAP_S = Number(process.env['THERMO_BENCH_SYNC_CAP_S'] ?? 300);
 const NODES = 4;
+const BROADCAST = BROADCAST_MODES.find((m) => m === (process.env['THERMO_BENCH_BROADCAST'] ?? DEVNET_BROADCAST));
+if (BROADCAST === undefined) throw new Error(`THERMO_BENCH_BROADCAST takes ${BROADCAST_MODES.join(' or ')}`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function metric(client: NodeClient, name: string): Promise<number> {
@@ -132,7 +136,7 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
 
 async function loadRun(engine: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(os.tmpdir(), `thermo-bench-${engine}-`));
-  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: 256 });
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: 256, broadcast: BROADCAST });
   const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
   const cleanup = (): void => sup.killAllNow();
   process.once('exit', cleanup);
@@ -177,7 +181,7 @@ const RESTART_LOAD: ReadonlyMap<string, number> = new Map([['pbft', 400]]);
 async function restartRun(engine: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(os.tmpdir(), 'thermo-bench-sync-'));
   const gapLoad = RESTART_LOAD.get(engine);
-  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: gapLoad === undefined ? 8 : 64, params });
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: gapLoad === undefined ? 8 : 64, params, broadcast: BROADCAST });
   const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
   const cleanup = (): void => sup.killAllNow();
   process.once('exit', cleanup);
@@ -243,5 +247,5 @@ for (const engine of engines) {
   } catch (err) {
     results = { error: err instanceof Error ? err.message : String(err) };
   }
-  process.stdout.write(`${JSON.stringify({ bench: 'node-devnet', engine, nodes: NODES, machine: machineInfo(), results })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'node-devnet', engine, nodes: NODES, broadcast: BROADCAST, machine: machineInfo(), results })}\n`);
 }

@@ -102,5 +102,8 @@ describe('thermo node and devnet usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('unknown engine');
     expect((await cli(['devnet', '--nodes', '0', '--data', join(dir, 'dn2')])).code).toBe(2);
+    const b = await cli(['devnet', '--broadcast', 'flood', '--data', join(dir, 'dn3')]);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('--broadcast takes direct or gossip');
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyPairFromSeed, toHex } from '../../src/core/index.js';
-import { DEVNET_PARAMS, NodeError, canonicalJson, devnetParams, nodeGenesisRule, parseGenesis, readConfigFile, readKeyFile, resolveConfig, writeKeyFile } from '../../src/node/index.js';
+import { DEVNET_PARAMS, NodeError, canonicalJson, createDevnetLayout, devnetParams, nodeGenesisRule, parseGenesis, readConfigFile, readKeyFile, resolveConfig, writeKeyFile } from '../../src/node/index.js';
 import type { GenesisFile } from '../../src/node/index.js';
 
 const dirs: string[] = [];
@@ -110,6 +110,24 @@ describe('genesis', () => {
     // Every devnet default is accepted by its engine.
     for (const [engine, params] of Object.entries(DEVNET_PARAMS)) expect(parseGenesis({ ...base, engine, params }).file.engine).toBe(engine);
     expect(devnetParams('reference', { keepFinalBlocks: 32 })).toEqual({ keepFinalBlocks: 32 });
+  });
+
+  it('devnet configs: engine broadcasts go direct by default, gossip when asked; the node default stays gossip', async () => {
+    const direct = await createDevnetLayout({ dir: join(tmp(), 'dn'), nodes: 2, engine: 'hotstuff', basePort: 41000 });
+    for (const n of direct.nodes) {
+      const c = resolveConfig(readConfigFile(n.configPath), {});
+      expect(c.net.broadcast).toBe('direct');
+      expect(c.bootstrap).toHaveLength(1); // every devnet node dials every other: direct reaches all
+    }
+    const gossip = await createDevnetLayout({ dir: join(tmp(), 'dn'), nodes: 2, engine: 'hotstuff', basePort: 41000, broadcast: 'gossip' });
+    expect(resolveConfig(readConfigFile(gossip.nodes[0]!.configPath), {}).net.broadcast).toBe('gossip');
+    // A caller's node config still wins over the generated one.
+    const over = await createDevnetLayout({ dir: join(tmp(), 'dn'), nodes: 2, engine: 'hotstuff', basePort: 41000, nodeConfig: { net: { broadcast: 'gossip', txGossip: true } } });
+    const oc = resolveConfig(readConfigFile(over.nodes[1]!.configPath), {});
+    expect([oc.net.broadcast, oc.net.txGossip]).toEqual(['gossip', true]);
+    const plain = join(tmp(), 'node.json');
+    writeFileSync(plain, JSON.stringify({ genesis: 'g.json', dataDir: 'data' }));
+    expect(resolveConfig(readConfigFile(plain), {}).net.broadcast).toBe('gossip');
   });
 });
 

@@ -18,7 +18,7 @@ import type { Command } from 'commander';
 import { isThermoError, toHex } from '../../core/index.js';
 import { devAddress } from '../../ledger/index.js';
 import { ENGINES } from '../../engines/index.js';
-import { DevnetSupervisor, LoadGenerator, createDevnetLayout, tsxCommand } from '../../node/index.js';
+import { BROADCAST_MODES, DEVNET_BROADCAST, DevnetSupervisor, LoadGenerator, createDevnetLayout, tsxCommand } from '../../node/index.js';
 import type { DevnetLayout, LoadReport } from '../../node/index.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../command.js';
@@ -40,6 +40,7 @@ interface DevnetOptions {
   data?: string;
   params?: string;
   duration?: string;
+  broadcast: string;
   json?: boolean;
 }
 
@@ -75,6 +76,8 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
   const load = intFlag('load', o.load, 0, 1_000_000) ?? 0;
   const duration = intFlag('duration', o.duration, 1, 365 * 24 * 3600);
   const basePort = intFlag('base-port', o.basePort, 1024, 65000);
+  const broadcast = BROADCAST_MODES.find((m) => m === o.broadcast);
+  if (broadcast === undefined) throw new UsageError(`--broadcast takes ${BROADCAST_MODES.join(' or ')}`);
   let params: unknown;
   try {
     params = o.params === undefined ? undefined : JSON.parse(o.params);
@@ -87,6 +90,7 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
     nodes: n,
     engine: o.engine,
     params,
+    broadcast,
     ...(basePort === undefined ? {} : { basePort }),
   });
   const supervisor = new DevnetSupervisor({
@@ -185,6 +189,7 @@ export const devnetCommand: CliCommand = Object.freeze({
       .option('--data <DIR>', 'where the devnet files go (default .thermo/devnets/<time>)')
       .option('--params <JSON>', 'engine parameters for the genesis, as JSON')
       .option('--duration <SECONDS>', 'stop after this long and print a summary')
+      .option('--broadcast <MODE>', 'engine broadcasts: direct (to every validator) or gossip (gossipsub)', DEVNET_BROADCAST)
       .option('--json', 'print the summary as one JSON line')
       .action(async (opts: DevnetOptions) => {
         try {
