@@ -16,7 +16,7 @@
  *      (its connection monitor pings every 10 s and gives up after >= 5 s: 8 s of partition
  *      were measured to end before it fires), the node's redial and catch-up;
  *   3. degrade node 0's link for 8 s, both directions: netem delay 40 ms +- 10 ms and 10 % loss,
- *      or where the kernel has no sch_netem a tbf rate limit (1 Mbit/s, <= 50 ms queueing, the
+ *      or where the kernel has no sch_netem a tbf rate limit (512 kbit/s, <= 50 ms queueing, the
  *      overflow dropped);
  *   4. SIGSTOP node 0 (the primary of view 0) for 10 s, then SIGCONT.
  *
