@@ -8,13 +8,20 @@
  * reply, all built from the real encoders. Per value: encodes and decodes per second for both
  * implementations, and fast / reference.
  *
+ * Transfer objects ("transfer-object"): `decodeTransfer` (the canonical decode, the shape
+ * checks, the id hash, the frozen object carrying its derived values in private fields) against
+ * the same decode plus what the code before kept per object instead: an entry in each of three
+ * module-level weak collections. A ring of 20,000 decoded transfers stays alive, as a busy
+ * mempool's would, so the garbage collector's share is in the figure (docs/NODE.md, "Transfer
+ * objects").
+ *
  * Run: npx tsx bench/codec.bench.ts [--rounds N]   (default 7; the median round is reported)
  * Prints one JSON line: {"bench":"codec","machine":...,"results":{...}}.
  */
 import { performance } from 'node:perf_hooks';
 import { decode, encode } from '../src/core/index.js';
 import type { CborValue } from '../src/core/index.js';
-import { devAddress, devKeyPair, encodeBlock, encodeTransfer, signTransfer } from '../src/ledger/index.js';
+import { decodeTransfer, devAddress, devKeyPair, encodeBlock, encodeTransfer, signTransfer } from '../src/ledger/index.js';
 import type { Transfer } from '../src/ledger/index.js';
 import { encodeNegMessage } from '../src/engines/negentropy/messages.js';
 import { referenceDecode, referenceEncode } from '../test/core/support/cborg-reference-codec.js';
@@ -91,6 +98,38 @@ for (const [name, bytes] of Object.entries(samples)) {
     bytes: bytes.length,
     encodePerS: { fast: Math.round(fe), reference: Math.round(re), ratio: Math.round((fe / re) * 100) / 100 },
     decodePerS: { fast: Math.round(fd), reference: Math.round(rd), ratio: Math.round((fd / rd) * 100) / 100 },
+  };
+}
+{
+  const wire = transfers.map((tx) => encodeTransfer(tx));
+  const live: unknown[] = new Array(20_000);
+  let k = 0;
+  // What the replaced code did on top of the same decode: an entry per derived value in
+  // module-level weak collections (encoding, id bytes, "built here").
+  const encodings = new WeakMap<object, Uint8Array>();
+  const ids = new WeakMap<object, Uint8Array>();
+  const built = new WeakSet<object>();
+  const sealed: number[] = [];
+  const weak: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    sealed.push(rate(() => (live[k++ % live.length] = decodeTransfer(wire[k % wire.length]!))));
+    weak.push(
+      rate(() => {
+        const bytes = wire[k % wire.length]!;
+        const tx = decodeTransfer(bytes);
+        encodings.set(tx, bytes);
+        ids.set(tx, bytes);
+        built.add(tx);
+        live[k++ % live.length] = tx;
+      }),
+    );
+  }
+  const a = median(sealed);
+  const b = median(weak);
+  results['transfer-object'] = {
+    bytes: wire[0]!.length,
+    liveObjects: live.length,
+    decodePerS: { privateFields: Math.round(a), plusWeakMapEntries: Math.round(b), ratio: Math.round((a / b) * 100) / 100 },
   };
 }
 process.stdout.write(`${JSON.stringify({ bench: 'codec', machine: machineInfo(), config: { rounds: ROUNDS, sampleMs: SAMPLE_MS }, results })}\n`);

@@ -11,10 +11,11 @@
  * itself never trusts `tx.id` on an object it did not build (a `{ ...tx, amount }` spread keeps
  * a stale id): `transferId`/`transferIdHex` recompute for such objects.
  *
- * Derived values (the encoding, the id bytes, the signature verdict) are cached per object in
- * WeakMaps, for frozen objects only, and successful verifications also by id in a bounded set.
- * That is how a transaction's signature is verified once per node even when the mempool, the
- * proposer and the validators each hold their own decoded copy.
+ * Derived values (the encoding, the id bytes, the signature verdict) travel with the transfers
+ * built here, in private fields of `SealedTransfer`; other frozen objects get them cached in
+ * WeakMaps. Successful verifications are also kept by id in a bounded set. That is how a
+ * transaction's signature is verified once per node even when the mempool, the proposer and the
+ * validators each hold their own decoded copy.
  */
 import { concatBytes, toHex } from '../core/bytes.js';
 import { bigToCbor, decode, encode, readArray, readBigUint, readBytes, readString, readUint } from '../core/codec.js';
@@ -51,11 +52,68 @@ export interface Transfer extends SignedTransferFields {
 const hashPayload = taggedHasher(TAGS.txPayload);
 const hashId = taggedHasher(TAGS.txId);
 
+/*
+ * Caches for frozen transfer-shaped objects this module did not build (a caller's own frozen
+ * object). Transfers built here never enter them: a WeakMap entry per object made decoding twice
+ * as slow (bench/codec.bench.ts, "transfer decode"; ephemeron tables are also extra work for
+ * every garbage collection), so a built transfer carries its derived values itself.
+ */
 const encodings = new WeakMap<SignedTransferFields, Uint8Array>();
 const ids = new WeakMap<SignedTransferFields, Hash>();
 const verdicts = new WeakMap<SignedTransferFields, boolean>();
-/** Transfers built by this module: their `id` field is known to match their content. */
-const built = new WeakSet<Transfer>();
+
+/**
+ * A transfer built by this module: frozen, its public fields private copies, its `id` known to
+ * match its content. The canonical encoding and the id bytes are kept in private fields (not
+ * properties: invisible to spreads, JSON, structural equality and `Object.keys`, and not lost
+ * to `Object.freeze`); so is the signature verdict, set once it is known. A spread or a
+ * structured clone of one is a plain object again, and is treated as any caller's object.
+ */
+class SealedTransfer implements Transfer {
+  readonly chainId: string;
+  readonly from: Address;
+  readonly to: Address;
+  readonly amount: bigint;
+  readonly nonce: number;
+  readonly signature: Uint8Array;
+  readonly id: string;
+  readonly #encoding: Uint8Array;
+  readonly #idBytes: Hash;
+  #verdict: boolean | undefined = undefined;
+
+  constructor(fields: SignedTransferFields, encoding: Uint8Array, idBytes: Hash) {
+    this.chainId = fields.chainId;
+    this.from = fields.from;
+    this.to = fields.to;
+    this.amount = fields.amount;
+    this.nonce = fields.nonce;
+    this.signature = fields.signature;
+    this.id = toHex(idBytes);
+    this.#encoding = encoding;
+    this.#idBytes = idBytes;
+    Object.freeze(this);
+  }
+
+  static is(tx: SignedTransferFields): tx is SealedTransfer {
+    return #encoding in tx;
+  }
+
+  static encoding(tx: SealedTransfer): Uint8Array {
+    return tx.#encoding;
+  }
+
+  static idBytes(tx: SealedTransfer): Hash {
+    return tx.#idBytes;
+  }
+
+  static verdict(tx: SealedTransfer): boolean | undefined {
+    return tx.#verdict;
+  }
+
+  static setVerdict(tx: SealedTransfer, ok: boolean): void {
+    tx.#verdict = ok;
+  }
+}
 
 // Printable ASCII without space: one byte per character and nothing that renders ambiguously.
 const CHAIN_ID = /^[\x21-\x7e]+$/;
@@ -76,22 +134,9 @@ function checkFields(tx: UnsignedTransfer, what: string): void {
  * The one place a Transfer object is born: fields (already private copies) plus the id, hashed
  * from `signed` (the canonical signed encoding, computed here when the caller has none).
  */
-function seal(fields: SignedTransferFields, signed?: Uint8Array): Transfer {
+function seal(fields: SignedTransferFields, signed?: Uint8Array): SealedTransfer {
   const bytes = signed ?? encodeSigned(fields);
-  const idBytes = hashId(bytes);
-  const tx: Transfer = Object.freeze({
-    chainId: fields.chainId,
-    from: fields.from,
-    to: fields.to,
-    amount: fields.amount,
-    nonce: fields.nonce,
-    signature: fields.signature,
-    id: toHex(idBytes),
-  });
-  encodings.set(tx, bytes);
-  ids.set(tx, idBytes);
-  built.add(tx);
-  return tx;
+  return new SealedTransfer(fields, bytes, hashId(bytes));
 }
 
 /**
@@ -135,7 +180,7 @@ export function signTransfer(keyPair: KeyPair, fields: Omit<UnsignedTransfer, 'f
     nonce: unsigned.nonce,
     signature,
   });
-  verdicts.set(tx, true); // we just produced it with the matching key
+  SealedTransfer.setVerdict(tx, true); // we just produced it with the matching key
   return tx;
 }
 
@@ -145,6 +190,7 @@ function encodeSigned(tx: SignedTransferFields): Uint8Array {
 
 /** Canonical signed encoding (cached for frozen transfers). */
 export function encodeTransfer(tx: SignedTransferFields): Uint8Array {
+  if (SealedTransfer.is(tx)) return SealedTransfer.encoding(tx);
   const hit = encodings.get(tx);
   if (hit !== undefined) return hit;
   const bytes = encodeSigned(tx);
@@ -184,7 +230,7 @@ export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTE
 
 /** True for transfers built by this module (frozen private copies whose `id` is known right). */
 export function isBuiltTransfer(tx: SignedTransferFields): tx is Transfer {
-  return built.has(tx as Transfer);
+  return SealedTransfer.is(tx);
 }
 
 /**
@@ -193,11 +239,12 @@ export function isBuiltTransfer(tx: SignedTransferFields): tx is Transfer {
  * so a caller's own object, possibly mutable or carrying a stale id, never gets in as is.
  */
 export function asTransfer(tx: SignedTransferFields): Transfer {
-  return built.has(tx as Transfer) ? (tx as Transfer) : makeTransfer(tx);
+  return SealedTransfer.is(tx) ? tx : makeTransfer(tx);
 }
 
 /** taggedHash('thermo/txid', signed encoding), cached. Treat the returned bytes as read-only. */
 export function transferId(tx: SignedTransferFields): Hash {
+  if (SealedTransfer.is(tx)) return SealedTransfer.idBytes(tx);
   const hit = ids.get(tx);
   if (hit !== undefined) return hit;
   const id = hashId(encodeTransfer(tx));
@@ -207,7 +254,7 @@ export function transferId(tx: SignedTransferFields): Hash {
 
 /** The id as hex: `tx.id` for transfers built here, recomputed for any other object. */
 export function transferIdHex(tx: SignedTransferFields): string {
-  if (built.has(tx as Transfer)) return (tx as Transfer).id;
+  if (SealedTransfer.is(tx)) return tx.id;
   return toHex(transferId(tx));
 }
 
@@ -238,23 +285,24 @@ export function clearVerifiedTransferCache(): void {
  * unsigned fields is 0x85 || the same first five items.
  */
 export function verifyTransferSignature(tx: SignedTransferFields): boolean {
-  const hit = verdicts.get(tx);
+  const sealed = SealedTransfer.is(tx);
+  const hit = sealed ? SealedTransfer.verdict(tx) : verdicts.get(tx);
   if (hit !== undefined) return hit;
   const signed = encodeTransfer(tx);
   // `tx.id` only where this module derived it; any other object gets its id from its content.
-  const id = built.has(tx as Transfer) ? (tx as Transfer).id : toHex(hashId(signed));
-  const frozen = Object.isFrozen(tx);
-  if (verifiedIds.has(id)) {
-    if (frozen) verdicts.set(tx, true);
-    return true;
-  }
+  const id = sealed ? tx.id : toHex(hashId(signed));
+  const remember = (ok: boolean): boolean => {
+    if (sealed) SealedTransfer.setVerdict(tx, ok);
+    else if (Object.isFrozen(tx)) verdicts.set(tx, ok);
+    return ok;
+  };
+  if (verifiedIds.has(id)) return remember(true);
   const sigAt = signed.length - (2 + SIGNATURE_BYTES);
   assert(signed[0] === 0x86 && signed[sigAt] === 0x58 && signed[sigAt + 1] === SIGNATURE_BYTES, 'transfer encoding layout');
   const unsigned = concatBytes(Uint8Array.of(0x85), signed.subarray(1, sigAt));
   const ok = verify(tx.from, hashPayload(unsigned), tx.signature);
   if (ok) verifiedIds.add(id);
-  if (frozen) verdicts.set(tx, ok);
-  return ok;
+  return remember(ok);
 }
 
 /**
