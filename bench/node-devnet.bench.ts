@@ -6,7 +6,11 @@
  * transfers per second over the measured window, p50 / p99 submit-to-final latency (measured
  * from the first submission), peak RSS per node, CPU milliseconds spent per
  * finalized transfer (all node processes plus the load generator), the machine and its load
- * average (this machine is shared: the load average says how much of it the run had).
+ * average (this machine is shared: the load average says how much of it the run had), and a
+ * same-run yardstick: the CPU time of one Ed25519 verification in this process right after the
+ * window (bench/verify-probe.ts), and the CPU per finalized transfer divided by it
+ * (`cpu_per_final_tx_in_verifies`; the floor is about 4.4: one verify at each of the four
+ * nodes and the client's signature). The machine's speed moves from run to run; the ratio less.
  * For the engines that build empty blocks when idle (reference, hotstuff, thermotruth: RESTART_PARAMS)
  * and PBFT (its gap built by a load of one-transfer blocks, RESTART_LOAD) also: restart-to-synced
  * time of a node SIGKILLed and restarted `behind` blocks behind the others.
@@ -28,6 +32,7 @@ import { ENGINES } from '../src/engines/index.js';
 import type { NodeClient } from '../src/node/index.js';
 import { BROADCAST_MODES, DEVNET_BROADCAST, DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../src/node/index.js';
 import { machineInfo } from './machine.js';
+import { ed25519VerifyCpuUs } from './verify-probe.js';
 
 const RATES = (process.env['THERMO_BENCH_RATES'] ?? '250,500,1000,1500').split(',').map(Number);
 const SECONDS = Number(process.env['THERMO_BENCH_SECONDS'] ?? 12);
@@ -101,6 +106,7 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
     const nodeCpu1 = await cpuSeconds(sup.clients);
     const ownCpu1 = ownCpuSeconds();
     const load1 = os.loadavg()[0]!;
+    const verifyUs = ed25519VerifyCpuUs();
     const drained = await gen.drain(20_000);
     const report = gen.report({ from: t0, to: t1 });
     gen.nextNonces().forEach((n, i) => (nonces[i] = Math.max(nonces[i] ?? 0, n)));
@@ -124,6 +130,8 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
       cpu_ms_per_final_tx: perTx(cpu, finalInWindow),
       cpu_ms_per_final_tx_nodes: perTx(nodeCpu1 - nodeCpu0, finalInWindow),
       cpu_ms_per_final_tx_loadgen: perTx(ownCpu1 - ownCpu0, finalInWindow),
+      ref_ed25519_verify_cpu_us: verifyUs,
+      cpu_per_final_tx_in_verifies: finalInWindow > 0 ? Math.round((cpu * 1e6 * 10) / finalInWindow / verifyUs) / 10 : null,
       // What the CPU cost alone would allow on this many cores if nothing else ran.
       cpu_bound_tps: finalInWindow > 0 ? Math.round((os.cpus().length * finalInWindow) / cpu) : null,
       loadavg_1m: [Math.round(load0 * 100) / 100, Math.round(load1 * 100) / 100],
