@@ -26,7 +26,8 @@ import { ADDRESS_BYTES, MAX_NONCE, U64_MAX, isAddress } from './account.js';
 import type { Address, Hash } from './account.js';
 import { BoundedIdSet } from './bounded-set.js';
 import { LedgerError, asLedgerDecode, malformed } from './errors.js';
-import { MAX_CHAIN_ID_LENGTH, MAX_TX_BYTES, VERIFIED_TX_CACHE_MAX } from './limits.js';
+import { MAX_CHAIN_ID_LENGTH, MAX_TX_BYTES, RECENT_VERIFIED_TX_MAX, VERIFIED_TX_CACHE_MAX } from './limits.js';
+import { RecentByEncoding } from './recent-transfers.js';
 import { TAGS, taggedHasher } from './tagged.js';
 
 export interface UnsignedTransfer {
@@ -210,6 +211,9 @@ export function transferSize(tx: SignedTransferFields): number {
  */
 export function decodeTransfer(bytes: Uint8Array, maxBytes: number = MAX_TX_BYTES): Transfer {
   if (bytes.length > maxBytes) throw new LedgerError({ code: 'LEDGER_TOO_LARGE', what: 'transfer', size: bytes.length, max: maxBytes });
+  // The same bytes as a transfer that verified recently: the object already built for them.
+  const known = recentVerified.get(bytes);
+  if (known !== undefined) return known;
   return asLedgerDecode('transfer', () => {
     const items = readArray(decode(bytes, maxBytes), 'transfer', 6);
     if (items.length !== 6) throw malformed('transfer', `expected 6 fields, got ${items.length}`);
@@ -269,13 +273,21 @@ export function transferIdHex(tx: SignedTransferFields): string {
  */
 const verifiedIds = new BoundedIdSet(VERIFIED_TX_CACHE_MAX);
 
+/*
+ * Transfer objects whose signature verified, by their encoding (recent-transfers.ts): decoding
+ * those bytes again returns the same object. Failures never enter, nor does signTransfer's
+ * output; the object is immutable, so sharing it changes nothing but the allocation.
+ */
+const recentVerified = new RecentByEncoding<SealedTransfer>(RECENT_VERIFIED_TX_MAX, (tx) => SealedTransfer.encoding(tx));
+
 /**
- * Forgets every cached signature verdict that is shared across objects. Benchmarks call it so
- * that a timed run really verifies; nothing else needs it (per-object verdicts stay, they are
- * weakly held and go with their objects).
+ * Forgets every cached signature verdict that is shared across objects, and the verified
+ * objects held by encoding. Benchmarks call it so that a timed run really decodes and verifies;
+ * nothing else needs it (per-object verdicts stay, they go with their objects).
  */
 export function clearVerifiedTransferCache(): void {
   verifiedIds.clear();
+  recentVerified.clear();
 }
 
 /**
@@ -292,8 +304,10 @@ export function verifyTransferSignature(tx: SignedTransferFields): boolean {
   // `tx.id` only where this module derived it; any other object gets its id from its content.
   const id = sealed ? tx.id : toHex(hashId(signed));
   const remember = (ok: boolean): boolean => {
-    if (sealed) SealedTransfer.setVerdict(tx, ok);
-    else if (Object.isFrozen(tx)) verdicts.set(tx, ok);
+    if (sealed) {
+      SealedTransfer.setVerdict(tx, ok);
+      if (ok) recentVerified.add(tx);
+    } else if (Object.isFrozen(tx)) verdicts.set(tx, ok);
     return ok;
   };
   if (verifiedIds.has(id)) return remember(true);

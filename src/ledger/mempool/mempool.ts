@@ -130,7 +130,7 @@ export class Mempool {
     const size = transferSize(tx);
     if (size > o.maxTxBytes) return reject({ code: 'MEMPOOL_TX_TOO_LARGE', size, max: o.maxTxBytes });
     const id = transferId(tx);
-    const idHex = toHex(id);
+    const idHex = tx.id; // asTransfer: built by the ledger, so its id matches its content
     if (this.byId.has(idHex)) return reject({ code: 'MEMPOOL_DUPLICATE', txId: idHex });
     try {
       checkTransferStateless(tx, o.chainId);
@@ -160,7 +160,7 @@ export class Mempool {
     if (victims === null) {
       return reject({ code: 'MEMPOOL_FULL', count: this.byId.size, bytes: this.totalBytes, maxCount: o.maxCount, maxBytes: o.maxBytes });
     }
-    const evicted = victims.map((e) => this.removeEntry(e, 'MEMPOOL_EVICTED'));
+    const evicted = victims.length === 0 ? NO_DROPPED : Object.freeze(victims.map((e) => this.removeEntry(e, 'MEMPOOL_EVICTED')));
 
     const q = queue ?? this.newQueue(tx.from, senderHex);
     q.nonce = account.nonce;
@@ -171,15 +171,17 @@ export class Mempool {
     q.total += tx.amount;
     this.byId.set(idHex, entry);
     this.totalBytes += size;
-    return Object.freeze({ accepted: true, txId: id, evicted: Object.freeze(evicted) });
+    return Object.freeze({ accepted: true, txId: id, evicted });
   }
 
   /**
    * The entries to evict so a transfer of `size` bytes from `newcomerHex` (which will then hold
    * `newcomerLoad` transfers) fits, or null when the policy allows no such set.
    */
-  private planEviction(newcomerHex: string, newcomerLoad: number, size: number): Entry[] | null {
+  private planEviction(newcomerHex: string, newcomerLoad: number, size: number): readonly Entry[] | null {
     const o = this.options;
+    // The common case, room to spare, allocates nothing: this runs for every admission.
+    if (this.byId.size + 1 <= o.maxCount && this.totalBytes + size <= o.maxBytes) return NO_VICTIMS;
     const victims: Entry[] = [];
     const taken = new Map<string, number>();
     let count = this.byId.size + 1;
@@ -292,6 +294,9 @@ export class Mempool {
     return Object.freeze(dropped);
   }
 }
+
+const NO_VICTIMS: readonly Entry[] = Object.freeze([]);
+const NO_DROPPED: readonly DroppedTx[] = Object.freeze([]);
 
 function reject(rejection: MempoolRejection): AddResult {
   return Object.freeze({ accepted: false, rejection: Object.freeze(rejection) });
