@@ -55,9 +55,9 @@ const hashId = taggedHasher(TAGS.txId);
 
 /*
  * Caches for frozen transfer-shaped objects this module did not build (a caller's own frozen
- * object). Transfers built here never enter them: a WeakMap entry per object made decoding twice
- * as slow (bench/codec.bench.ts, "transfer decode"; ephemeron tables are also extra work for
- * every garbage collection), so a built transfer carries its derived values itself.
+ * object). Transfers built here never enter them: with a WeakMap entry per object, decoding ran
+ * 1.4-1.8x slower (bench/codec.bench.ts, "transfer-object"; ephemeron tables are also extra work
+ * for every garbage collection), so a built transfer carries its derived values itself.
  */
 const encodings = new WeakMap<SignedTransferFields, Uint8Array>();
 const ids = new WeakMap<SignedTransferFields, Hash>();
@@ -300,23 +300,26 @@ export function verifyTransferSignature(tx: SignedTransferFields): boolean {
   const sealed = SealedTransfer.is(tx);
   const hit = sealed ? SealedTransfer.verdict(tx) : verdicts.get(tx);
   if (hit !== undefined) return hit;
+  const ok = checkSignature(tx, sealed);
+  if (sealed) {
+    SealedTransfer.setVerdict(tx, ok);
+    if (ok) recentVerified.add(tx);
+  } else if (Object.isFrozen(tx)) verdicts.set(tx, ok);
+  return ok;
+}
+
+/** The verdict by transfer id (successes only), else one Ed25519 verification. */
+function checkSignature(tx: SignedTransferFields, sealed: boolean): boolean {
   const signed = encodeTransfer(tx);
   // `tx.id` only where this module derived it; any other object gets its id from its content.
-  const id = sealed ? tx.id : toHex(hashId(signed));
-  const remember = (ok: boolean): boolean => {
-    if (sealed) {
-      SealedTransfer.setVerdict(tx, ok);
-      if (ok) recentVerified.add(tx);
-    } else if (Object.isFrozen(tx)) verdicts.set(tx, ok);
-    return ok;
-  };
-  if (verifiedIds.has(id)) return remember(true);
+  const id = sealed ? (tx as Transfer).id : toHex(hashId(signed));
+  if (verifiedIds.has(id)) return true;
   const sigAt = signed.length - (2 + SIGNATURE_BYTES);
   assert(signed[0] === 0x86 && signed[sigAt] === 0x58 && signed[sigAt + 1] === SIGNATURE_BYTES, 'transfer encoding layout');
   const unsigned = concatBytes(Uint8Array.of(0x85), signed.subarray(1, sigAt));
   const ok = verify(tx.from, hashPayload(unsigned), tx.signature);
   if (ok) verifiedIds.add(id);
-  return remember(ok);
+  return ok;
 }
 
 /**
