@@ -21,7 +21,8 @@
  *        THERMO_BENCH_SYNC_CAP_S (longest the chain may run to build that gap, default 300),
  *        THERMO_BENCH_SKIP_RESTART (no restart run), THERMO_BENCH_SKIP_LOAD (the restart run only),
  *        THERMO_BENCH_BROADCAST (direct or gossip: how the nodes broadcast engine messages; default
- *        the devnet's, DEVNET_BROADCAST)
+ *        the devnet's, DEVNET_BROADCAST), THERMO_BENCH_PARAMS (JSON genesis params merged over the
+ *        engine's devnet defaults in the load runs, e.g. '{"batchIntervalMs":150}')
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -40,6 +41,8 @@ const WARMUP_S = 3;
 const BEHIND = Number(process.env['THERMO_BENCH_BEHIND'] ?? 10_000);
 const SYNC_CAP_S = Number(process.env['THERMO_BENCH_SYNC_CAP_S'] ?? 300);
 const NODES = 4;
+/** Genesis params merged over the engine's devnet defaults in the load runs, as JSON (A/B of a parameter). */
+const LOAD_PARAMS: unknown = process.env['THERMO_BENCH_PARAMS'] === undefined ? undefined : JSON.parse(process.env['THERMO_BENCH_PARAMS']);
 const BROADCAST = BROADCAST_MODES.find((m) => m === (process.env['THERMO_BENCH_BROADCAST'] ?? DEVNET_BROADCAST));
 if (BROADCAST === undefined) throw new Error(`THERMO_BENCH_BROADCAST takes ${BROADCAST_MODES.join(' or ')}`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -144,7 +147,7 @@ async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: st
 
 async function loadRun(engine: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(os.tmpdir(), `thermo-bench-${engine}-`));
-  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: 256, broadcast: BROADCAST });
+  const layout = await createDevnetLayout({ dir, nodes: NODES, engine, devAccounts: 256, broadcast: BROADCAST, params: LOAD_PARAMS });
   const sup = new DevnetSupervisor({ layout, nodeCommand: thermoNodeCommand });
   const cleanup = (): void => sup.killAllNow();
   process.once('exit', cleanup);

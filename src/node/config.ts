@@ -79,7 +79,7 @@ export const ConfigSchema = Type.Object(
           ackTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
           maxTimers: Type.Optional(Type.Integer({ minimum: 1 })),
           drainBatch: Type.Optional(Type.Integer({ minimum: 1 })),
-          jobs: Type.Optional(Type.Union([Type.Literal('worker'), Type.Literal('inline')])),
+          jobs: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('worker'), Type.Literal('inline')])),
         },
         { additionalProperties: false },
       ),
@@ -139,6 +139,12 @@ export interface NetConfig {
   readonly txGossip: boolean;
 }
 
+/**
+ * Where the engine's `job` effects run: 'auto' (cheap jobs on the main thread, the rest in
+ * worker threads; src/node/runtime/jobs.ts), 'worker' or 'inline' (all of them).
+ */
+export type JobMode = 'auto' | 'worker' | 'inline';
+
 export interface NodeConfig {
   readonly genesis: string;
   readonly key?: string;
@@ -148,7 +154,7 @@ export interface NodeConfig {
   readonly bootstrap: readonly string[];
   readonly api: ApiConfig;
   readonly net: NetConfig;
-  readonly runtime: Partial<RuntimeLimits> & { readonly pipeline: boolean; readonly jobs: 'worker' | 'inline' };
+  readonly runtime: Partial<RuntimeLimits> & { readonly pipeline: boolean; readonly jobs: JobMode };
   readonly store: { readonly deepCheck: boolean };
   readonly log: { readonly level: string; readonly file?: string; readonly console: boolean };
 }
@@ -209,7 +215,7 @@ export function resolveConfig(file: ConfigFile, flags: ConfigFile, source = '(fl
     Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
   const api: ApiConfig = { ...DEFAULT_API, ...drop(file.api), ...drop(flags.api) };
   const net: NetConfig = { ...DEFAULT_NET, ...drop(file.net), ...drop(flags.net) };
-  const runtime = { ...DEFAULT_RUNTIME_LIMITS, pipeline: true, jobs: 'worker' as const, ...drop(file.runtime), ...drop(flags.runtime) };
+  const runtime = { ...DEFAULT_RUNTIME_LIMITS, pipeline: true, jobs: 'auto' as const, ...drop(file.runtime), ...drop(flags.runtime) };
   const key = flags.key ?? file.key;
   const logFile = flags.log?.file ?? file.log?.file;
   return {

@@ -13,7 +13,7 @@ export { ThermoNode, MAX_FINALIZED_LISTENERS } from './node.js';
 export type { NodeOptions } from './node.js';
 export { runNodeProcess, READY_PREFIX } from './process.js';
 export { readConfigFile, resolveConfig, ConfigSchema, DEFAULT_API, DEFAULT_NET } from './config.js';
-export type { ConfigFile, NodeConfig, ApiConfig, NetConfig } from './config.js';
+export type { ConfigFile, NodeConfig, ApiConfig, NetConfig, JobMode } from './config.js';
 export { readGenesis, parseGenesis, writeGenesis, canonicalJson, lookupEngine, nodeGenesisRule, GenesisSchema } from './genesis.js';
 export type { Genesis, GenesisFile } from './genesis.js';
 export { readKeyFile, writeKeyFile, keyFromSeed, KEY_FILE_TYPE } from './keys.js';

@@ -18,7 +18,7 @@ import type { AccountView, Api, ApiBackend, DagVertexView, EpochApiView, Finaliz
 import { NegentropyEngine } from '../engines/negentropy/index.js';
 import { ThermoTruthEngine } from '../engines/thermotruth/index.js';
 import { FinalityTracker } from './finality.js';
-import type { NodeConfig } from './config.js';
+import type { JobMode, NodeConfig } from './config.js';
 import { NodeError } from './errors.js';
 import { genesisHashBytes, readGenesis } from './genesis.js';
 import type { Genesis } from './genesis.js';
@@ -31,7 +31,7 @@ import { MiningPool } from './mining/index.js';
 import type { NodeMetrics } from './metrics/index.js';
 import { Network } from './net/index.js';
 import type { PeerInfo } from './net/index.js';
-import { InlineJobExecutor, MonotonicClock, Runtime, WorkerJobExecutor } from './runtime/index.js';
+import { CostRoutedJobExecutor, InlineJobExecutor, MonotonicClock, Runtime, WorkerJobExecutor } from './runtime/index.js';
 import type { JobExecutor, RuntimeError, SubmitOutcome } from './runtime/index.js';
 import { NodeStore, deepCheckStore } from './store/index.js';
 import { recordSyncServer } from './sync/index.js';
@@ -51,14 +51,18 @@ export interface NodeOptions {
 
 /**
  * The job executor for an engine's `job` effects: the coherence engine's parallel miner
- * (src/node/mining) for its mining jobs; otherwise one worker thread per job running the
- * definition's `jobs.run` (or inline, by config).
+ * (src/node/mining) for its mining jobs; otherwise, by config, 'auto' (the default: a job the
+ * runner expects to cost at most INLINE_JOB_MAX_US runs on the main thread, the rest in worker
+ * threads), 'worker' (every job in a worker thread) or 'inline' (every job on the main thread).
  */
-export function defaultJobExecutor(definition: ErasedEngineDefinition, mode: 'worker' | 'inline'): JobExecutor | undefined {
-  if (definition.jobs === undefined) return undefined;
-  if (mode === 'inline') return new InlineJobExecutor(definition.jobs);
+export function defaultJobExecutor(definition: ErasedEngineDefinition, mode: JobMode): JobExecutor | undefined {
+  const runner = definition.jobs;
+  if (runner === undefined) return undefined;
+  if (mode === 'inline') return new InlineJobExecutor(runner);
   if (definition.name === 'coherence') return new MiningPool();
-  return new WorkerJobExecutor(definition.name);
+  const workers = new WorkerJobExecutor(definition.name);
+  if (mode === 'worker' || runner.expectedCostUs === undefined) return workers;
+  return new CostRoutedJobExecutor(runner, new InlineJobExecutor(runner), workers);
 }
 
 /** Gossiped transaction ids remembered to hand each to the engine once. */

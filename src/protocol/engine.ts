@@ -145,6 +145,12 @@ export interface JobRunner<J, R> {
    * relative hash power, drawn from the measured cost model. The result must stay valid.
    */
   simulate?(job: J, hashPower: number, rng: Prng): { readonly result: R; readonly durationMs: Millis };
+  /**
+   * Expected CPU microseconds of `run(job)`, from the engine's cost model. A real node may run a
+   * job this cheap on its main thread instead of a worker thread (src/node/runtime/jobs.ts);
+   * absent, every job goes to a worker. Never affects a result, only where it is computed.
+   */
+  expectedCostUs?(job: J): number;
 }
 
 export interface EngineDefinition<M, P, J = never, R = never> {

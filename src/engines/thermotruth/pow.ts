@@ -72,4 +72,8 @@ export const POW_JOBS: JobRunner<PowJob, PowResult> = Object.freeze({
     const power = hashPower > 1e-9 ? hashPower : 1e-9;
     return { result, durationMs: (result.attempts * HASH_COST_US) / 1000 / power };
   },
+  // A search at `bits` takes 2^bits attempts on average (geometric law), and gives up after
+  // MAX_POW_ATTEMPTS = 2^26. At the default clamp of 4-12 bits that is 0.02-5 ms, so the real
+  // node runs it on its main thread (src/node/runtime/jobs.ts, INLINE_JOB_MAX_US).
+  expectedCostUs: (job: PowJob) => (job.bits <= 0 ? 0 : (1 << Math.min(job.bits, 26)) * HASH_COST_US),
 });

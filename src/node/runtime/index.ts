@@ -2,7 +2,7 @@
  * src/node/runtime: the effect executor that drives one engine on real time.
  * Owns: the bounded input queue, `now` stamping, named timers with replace semantics, the
  * durability ordering (writes before visibility, acks only after durable persists), client
- * submissions and their answers, the job executor interface (worker threads by default).
+ * submissions and their answers, the job executor interface (cheap jobs inline, the rest in worker threads, by default).
  * Does not own: the engine (src/engines), the bytes on disk (src/node/store), transport
  * (src/node/net), HTTP (src/node/api), mining specifics (src/node/mining).
  */
@@ -15,7 +15,7 @@ export type { QueuedInput, QueueLimits } from './queue.js';
 export { TimerTable, DEFAULT_MAX_TIMERS } from './timers.js';
 export { MonotonicClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { InlineJobExecutor, WorkerJobExecutor, DEFAULT_MAX_JOBS } from './jobs.js';
+export { CostRoutedJobExecutor, InlineJobExecutor, WorkerJobExecutor, DEFAULT_MAX_JOBS, INLINE_JOB_MAX_US } from './jobs.js';
 export type { JobExecutor } from './jobs.js';
 export { RuntimeError } from './errors.js';
 export type { RuntimeErrorType, RuntimeErrorCode } from './errors.js';

@@ -8,6 +8,8 @@
  *    terminates its worker, so a long attempt stops at once. Jobs and results must survive
  *    structured clone.
  *  - InlineJobExecutor: calls `run` on the main thread after a macrotask (tests, tiny jobs).
+ *  - CostRoutedJobExecutor: each job to one of the two by the runner's `expectedCostUs`: at
+ *    most INLINE_JOB_MAX_US inline, anything dearer (or of unknown cost) to a worker thread.
  * A specialised executor (src/node/mining, owned by the coherence engine) can be plugged in
  * through NodeOptions.jobExecutor; this file only fixes the interface.
  */
@@ -228,5 +230,69 @@ export class WorkerJobExecutor implements JobExecutor {
     this.waiting.length = 0;
     const all = this.slots.splice(0);
     await Promise.all(all.map((s) => s.worker.terminate()));
+  }
+}
+
+/**
+ * Jobs expected to cost at most this many microseconds run on the main thread. A worker thread
+ * is a second V8 isolate with tsx and the engine code loaded: a ThermoTruth devnet node held
+ * 35-40 MB more anonymous memory with its two job workers than with inline jobs (docs/NODE.md
+ * "Memory", 1,000 transfers/s, same throughput), while ThermoTruth's hashcash at the default
+ * difficulty clamp (4-12 bits) costs 0.02-5 ms: less than one round trip of the postMessage it
+ * would need is worth. 10 ms stays two orders of magnitude under the engines' timers (1 s).
+ */
+export const INLINE_JOB_MAX_US = 10_000;
+
+/**
+ * Sends each job to `inline` or `worker` by its expected cost. A job id maps to the executor it
+ * went to until it answers or is cancelled; the two executors keep their own bounds. The
+ * worker executor starts no thread until a job too dear for inline arrives.
+ */
+export class CostRoutedJobExecutor implements JobExecutor {
+  private readonly placed = new Map<string, JobExecutor>();
+
+  constructor(
+    private readonly runner: JobRunner<unknown, unknown>,
+    private readonly inline: JobExecutor,
+    private readonly worker: JobExecutor,
+    private readonly maxInlineUs = INLINE_JOB_MAX_US,
+  ) {}
+
+  get running(): number {
+    return this.inline.running + this.worker.running;
+  }
+
+  start(jobId: string, job: unknown, done: (result: unknown) => void, fail: (err: Error) => void): void {
+    this.cancel(jobId); // same id again: the engine replaced the job, wherever the old one went
+    const cost = this.runner.expectedCostUs?.(job);
+    const target = cost !== undefined && cost <= this.maxInlineUs ? this.inline : this.worker;
+    this.placed.set(jobId, target);
+    const settle = (): void => {
+      if (this.placed.get(jobId) === target) this.placed.delete(jobId);
+    };
+    target.start(
+      jobId,
+      job,
+      (r) => {
+        settle();
+        done(r);
+      },
+      (e) => {
+        settle();
+        fail(e);
+      },
+    );
+  }
+
+  cancel(jobId: string): void {
+    const target = this.placed.get(jobId);
+    if (target === undefined) return;
+    this.placed.delete(jobId);
+    target.cancel(jobId);
+  }
+
+  async stop(): Promise<void> {
+    this.placed.clear();
+    await Promise.all([this.inline.stop(), this.worker.stop()]);
   }
 }
