@@ -105,6 +105,7 @@ describe('genesis', () => {
     expect(merged['hashScaleLog2']).toBe(0);
     expect(merged['confirmations']).toBe(3);
     expect(devnetParams('pbft', { batchIntervalMs: 5 })).toEqual({ viewChangeTimeoutMs: 4000, batchIntervalMs: 5 });
+    expect(devnetParams('pbft', undefined)).toEqual({ viewChangeTimeoutMs: 4000, batchIntervalMs: 150 });
     expect(devnetParams('negentropy', undefined)).toBeUndefined();
     expect(devnetParams('negentropy', { k: 5 })).toEqual({ k: 5 });
     // Every devnet default is accepted by its engine.
