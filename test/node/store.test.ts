@@ -105,6 +105,28 @@ describe('store durability', () => {
   });
 });
 
+describe('store memory', () => {
+  // Linux only (/proc/self/smaps). lmdb-js, left to size its own map, starts at 128 KiB and maps
+  // the file again at twice the size whenever it outgrows the map, keeping the old maps: their
+  // resident pages add up to about twice the file (STORE_MAP_BYTES).
+  it.runIf(process.platform === 'linux')('maps its data file once, however far the file grows', async () => {
+    const dir = tmp();
+    const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const value = new Uint8Array(4096).fill(7);
+    for (let b = 0; b < 16; b++) {
+      await store.write({ records: Array.from({ length: 64 }, (_, i) => ({ key: `blob/${b}/${i}`, value })), finalized: [], accepted: [] });
+    }
+    const file = dataFile(dir);
+    expect(statSync(file).size).toBeGreaterThan(4 * 1024 * 1024); // far past the 128 KiB lmdb-js would start with
+    const maps = readFileSync('/proc/self/smaps', 'utf8')
+      .split('\n')
+      .filter((line) => line.endsWith(file));
+    expect(maps).toHaveLength(1);
+    expect(store.record('blob/15/63')).toEqual(value);
+    await store.close();
+  });
+});
+
 describe('damaged or foreign stores are refused', () => {
   it('a flipped byte inside a record: STORE_CORRUPT naming the record', async () => {
     const dir = tmp();
