@@ -2,7 +2,8 @@
  * src/node/runtime: the effect executor that drives one engine on real time.
  * Owns: the bounded input queue, `now` stamping, named timers with replace semantics, the
  * durability ordering (writes before visibility, acks only after durable persists), client
- * submissions and their answers, the job executor interface (cheap jobs inline, the rest in worker threads, by default).
+ * submissions and their answers, the job executors (by default cheap jobs inline, the rest in
+ * worker threads).
  * Does not own: the engine (src/engines), the bytes on disk (src/node/store), transport
  * (src/node/net), HTTP (src/node/api), mining specifics (src/node/mining).
  */

@@ -237,9 +237,9 @@ export class WorkerJobExecutor implements JobExecutor {
  * Jobs expected to cost at most this many microseconds run on the main thread. A worker thread
  * is a second V8 isolate with tsx and the engine code loaded: a ThermoTruth devnet node held
  * 35-40 MB more anonymous memory with its two job workers than with inline jobs (docs/NODE.md
- * "Memory", 1,000 transfers/s, same throughput), while ThermoTruth's hashcash at the default
- * difficulty clamp (4-12 bits) costs 0.02-5 ms: less than one round trip of the postMessage it
- * would need is worth. 10 ms stays two orders of magnitude under the engines' timers (1 s).
+ * "Memory", 1,000 transfers/s, same throughput), to run a hashcash that costs 0.02-5 ms at the
+ * default difficulty clamp (4-12 bits). 10 ms on the main thread stays two orders of magnitude
+ * under the engines' timers (1 s).
  */
 export const INLINE_JOB_MAX_US = 10_000;
 

@@ -35,7 +35,8 @@ export const STORE_SCHEMA_VERSION = 1;
  * file itself grows only as pages are written). Without it lmdb-js starts with a 128 KiB map and
  * maps the file again at twice the size each time it outgrows the map, keeping the earlier maps:
  * a node at 1,000 transfers/s held seven maps of its data file whose resident pages added up to
- * about twice the file (docs/NODE.md "Memory over minutes, not seconds").
+ * about twice the file (docs/NODE.md "Memory over minutes, not seconds"). Not a size limit: a
+ * store that outgrows it is mapped again at twice its size, as before (lmdb-js's mdb_page_alloc).
  */
 export const STORE_MAP_BYTES = 16 * 1024 * 1024 * 1024;
 const DB_NAMES = ['meta', 'records', 'final', 'heights', 'values', 'txs', 'keys'] as const;
