@@ -30,8 +30,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { thermoNodeCommand } from '../src/cli/commands/devnet.js';
 import { ENGINES } from '../src/engines/index.js';
-import type { NodeClient } from '../src/node/index.js';
+import type { DevnetLayout, NodeClient } from '../src/node/index.js';
 import { BROADCAST_MODES, DEVNET_BROADCAST, DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../src/node/index.js';
+import { devnetLoad } from './devnet-load.js';
 import { machineInfo } from './machine.js';
 import { ed25519VerifyCpuUs } from './verify-probe.js';
 
@@ -77,16 +78,8 @@ function ownCpuSeconds(): number {
  * the senders' next nonces from window to window (negentropy's account nonce is the executed
  * one, which lags the previous window's decided transfers).
  */
-async function point(sup: DevnetSupervisor, urls: readonly string[], chainId: string, tps: number, nonces: number[]): Promise<Record<string, unknown>> {
-  const gen = new LoadGenerator({
-    startNonces: nonces,
-    nodes: urls,
-    chainId,
-    tps,
-    senders: Math.min(256, Math.max(16, Math.ceil(tps / 12))),
-    recipients: 256,
-    maxOutstanding: 512,
-  });
+async function point(sup: DevnetSupervisor, layout: DevnetLayout, tps: number, nonces: number[]): Promise<Record<string, unknown>> {
+  const gen = new LoadGenerator({ ...devnetLoad(layout, tps), startNonces: nonces });
   await gen.start();
   let peakRss = 0;
   let peakAnon = 0;
@@ -156,7 +149,7 @@ async function loadRun(engine: string): Promise<Record<string, unknown>> {
     await sup.waitReady([0, 1, 2, 3], 90_000, 1);
     const points: Record<string, unknown>[] = [];
     const nonces: number[] = [];
-    for (const tps of RATES) points.push(await point(sup, layout.nodes.map((n) => n.apiUrl), layout.chainId, tps, nonces));
+    for (const tps of RATES) points.push(await point(sup, layout, tps, nonces));
     // The best point: the highest finalized rate among those that kept up (>= 90% of offered).
     const kept = points.filter((p) => Number(p['finalized_tps']) >= 0.9 * Number(p['offered_tps']));
     const best = [...(kept.length > 0 ? kept : points)].sort((a, b) => Number(b['finalized_tps']) - Number(a['finalized_tps']))[0];

@@ -17,6 +17,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../../src/node/index.js';
+import { devnetLoad } from '../devnet-load.js';
 import { type CallFrame, addTo, frameCategory, frameLabel, printShares } from './frames.js';
 import { connectInspector } from './inspector.js';
 
@@ -69,7 +70,7 @@ await sup.waitReady([0, 1, 2, 3], 90_000, 1);
 const session = await connectInspector(INSPECT_PORT);
 const call = session.call;
 
-const gen = new LoadGenerator({ nodes: layout.nodes.map((n) => n.apiUrl), chainId: layout.chainId, tps, senders: Math.min(256, Math.max(16, Math.ceil(tps / 12))), recipients: 256, maxOutstanding: 512 });
+const gen = new LoadGenerator(devnetLoad(layout, tps));
 await gen.start();
 await new Promise((r) => setTimeout(r, 4000));
 await call('HeapProfiler.enable');

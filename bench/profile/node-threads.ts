@@ -11,6 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { thermoNodeCommand } from '../../src/cli/commands/devnet.js';
 import { DevnetSupervisor, LoadGenerator, createDevnetLayout } from '../../src/node/index.js';
+import { devnetLoad } from '../devnet-load.js';
 
 const engine = process.argv[2] ?? 'pbft';
 const tps = Number(process.argv[3] ?? 800);
@@ -36,7 +37,7 @@ const sup = new DevnetSupervisor({ layout, nodeCommand: (p) => thermoNodeCommand
 sup.spawnAll();
 await sup.waitReady([0, 1, 2, 3], 90_000, 1);
 const pids = layout.nodes.map((_, i) => sup.pid(i) ?? -1);
-const gen = new LoadGenerator({ nodes: layout.nodes.map((n) => n.apiUrl), chainId: layout.chainId, tps, senders: Math.min(256, Math.max(16, Math.ceil(tps / 12))), recipients: 256, maxOutstanding: 512 });
+const gen = new LoadGenerator(devnetLoad(layout, tps));
 await gen.start();
 await new Promise((r) => setTimeout(r, 4000));
 const before = threadTicks(pids);
