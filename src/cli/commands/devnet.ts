@@ -4,11 +4,13 @@
  * on Ctrl-C (SIGTERM to every node, SIGKILL after a grace period; ports freed).
  *
  *   thermo devnet --nodes 4 --engine reference [--load TPS] [--base-port P] [--data DIR]
- *                 [--params JSON] [--duration SECONDS] [--json]
+ *                 [--params JSON] [--duration SECONDS] [--memory-limit MIB] [--json]
  *
  * Files (genesis, keys, configs, stores, logs) go to --data, by default
  * .thermo/devnets/<chain id>/. With --duration it stops by itself and prints a summary (one
- * JSON line with --json): what tests and benchmarks use.
+ * JSON line with --json): what tests and benchmarks use. --memory-limit runs each node in its
+ * own memory cgroup with that hard limit (Linux, a cgroup this user may write): the summary
+ * then gives each node's peak charge and OOM kills.
  */
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -18,8 +20,18 @@ import type { Command } from 'commander';
 import { isThermoError, toHex } from '../../core/index.js';
 import { devAddress } from '../../ledger/index.js';
 import { ENGINES } from '../../engines/index.js';
-import { BROADCAST_MODES, DEVNET_BROADCAST, DevnetSupervisor, LoadGenerator, createDevnetLayout, tsxCommand } from '../../node/index.js';
-import type { DevnetLayout, LoadReport } from '../../node/index.js';
+import {
+  BROADCAST_MODES,
+  DEVNET_BROADCAST,
+  DevnetSupervisor,
+  LoadGenerator,
+  MIN_MEMORY_LIMIT_BYTES,
+  NodeMemoryLimits,
+  createDevnetLayout,
+  findMemoryCgroup,
+  tsxCommand,
+} from '../../node/index.js';
+import type { DevnetLayout, LoadReport, MemoryCgroupStats } from '../../node/index.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../command.js';
 
@@ -41,8 +53,11 @@ interface DevnetOptions {
   params?: string;
   duration?: string;
   broadcast: string;
+  memoryLimit?: string;
   json?: boolean;
 }
+
+const MIB = 1024 * 1024;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -76,6 +91,7 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
   const load = intFlag('load', o.load, 0, 1_000_000) ?? 0;
   const duration = intFlag('duration', o.duration, 1, 365 * 24 * 3600);
   const basePort = intFlag('base-port', o.basePort, 1024, 65000);
+  const memoryLimitMib = intFlag('memory-limit', o.memoryLimit, MIN_MEMORY_LIMIT_BYTES / MIB, 1024 * 1024);
   const broadcast = BROADCAST_MODES.find((m) => m === o.broadcast);
   if (broadcast === undefined) throw new UsageError(`--broadcast takes ${BROADCAST_MODES.join(' or ')}`);
   let params: unknown;
@@ -93,9 +109,11 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
     broadcast,
     ...(basePort === undefined ? {} : { basePort }),
   });
+  const memoryLimits = memoryLimitMib === undefined ? undefined : new NodeMemoryLimits(findMemoryCgroup(), `thermo-devnet-${process.pid}`, memoryLimitMib * MIB);
   const supervisor = new DevnetSupervisor({
     layout,
     nodeCommand: thermoNodeCommand,
+    ...(memoryLimits === undefined ? {} : { memoryLimits }),
     onExit: (i, code, signal) => ctx.io.stderr(`\nnode${i} exited (${signal ?? `code ${String(code)}`}); see ${layout.nodes[i]!.dir}/stderr.log\n`),
   });
   const killOnExit = (): void => supervisor.killAllNow();
@@ -109,6 +127,7 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
   let generator: LoadGenerator | null = null;
   let report: LoadReport | null = null;
+  let memory: MemoryCgroupStats[] | null = null;
   try {
     supervisor.spawnAll();
     const bar = new cliProgress.SingleBar(
@@ -127,6 +146,7 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
       bar.stop();
     }
     ctx.io.stdout(banner(layout));
+    if (memoryLimits !== undefined) ctx.io.stderr(`memory: each node in its own cgroup, limit ${memoryLimitMib} MiB (${memoryLimits.groupDir(0)}, ...)\n`);
     if (load > 0) {
       const senders = Math.min(layout.devAccounts, Math.max(8, Math.ceil(load / 16)));
       generator = new LoadGenerator({ nodes: layout.nodes.map((x) => x.apiUrl), chainId: layout.chainId, tps: load, senders, recipients: layout.devAccounts });
@@ -157,21 +177,26 @@ async function run(ctx: CliContext, o: DevnetOptions): Promise<void> {
       report = generator.report();
       await generator.close();
     }
+    if (memoryLimits !== undefined) memory = layout.nodes.map((x) => memoryLimits.stats(x.index));
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     ctx.io.stderr('stopping nodes...\n');
     await generator?.close();
     await supervisor.stopAll(5000);
+    memoryLimits?.remove();
     process.removeListener('exit', killOnExit);
   }
-  const summary = { chainId: layout.chainId, engine: layout.engine, nodes: n, dir: layout.dir, load: report };
+  const summary = { chainId: layout.chainId, engine: layout.engine, nodes: n, dir: layout.dir, load: report, ...(memory === null ? {} : { memory }) };
   if (o.json === true) ctx.io.stdout(`${JSON.stringify(summary)}\n`);
   else if (report !== null) {
     ctx.io.stdout(
       `load summary: ${report.acked} acknowledged, ${report.finalAcked} final, ${report.finalizedPerSecond} tx/s, ` +
         `submit-to-final p50 ${report.latencyMs.p50} ms p99 ${report.latencyMs.p99} ms\n`,
     );
+  }
+  if (memory !== null && o.json !== true) {
+    for (const [i, m] of memory.entries()) ctx.io.stdout(`node${i} memory: peak ${(m.peak / MIB).toFixed(0)} MiB of ${(m.limit / MIB).toFixed(0)} MiB, OOM kills ${m.oomKills}\n`);
   }
   ctx.io.stdout('devnet stopped\n');
 }
@@ -190,6 +215,7 @@ export const devnetCommand: CliCommand = Object.freeze({
       .option('--params <JSON>', 'engine parameters for the genesis, as JSON')
       .option('--duration <SECONDS>', 'stop after this long and print a summary')
       .option('--broadcast <MODE>', 'engine broadcasts: direct (to every validator) or gossip (gossipsub)', DEVNET_BROADCAST)
+      .option('--memory-limit <MIB>', 'run each node in its own memory cgroup with this hard limit (Linux; needs a writable cgroup)')
       .option('--json', 'print the summary as one JSON line')
       .action(async (opts: DevnetOptions) => {
         try {

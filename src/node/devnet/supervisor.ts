@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { NodeClient } from '../client/index.js';
 import type { StatusJson } from '../client/index.js';
 import type { DevnetLayout, DevnetNodeLayout } from './layout.js';
+import type { NodeMemoryLimits } from './memory-limit.js';
 
 export interface NodeCommand {
   readonly command: string;
@@ -29,6 +30,8 @@ export interface SupervisorOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Called when a child exits on its own (not through kill/stop). */
   readonly onExit?: (index: number, code: number | null, signal: string | null) => void;
+  /** Runs each node in its own memory cgroup with this limit (memory-limit.ts). */
+  readonly memoryLimits?: NodeMemoryLimits;
 }
 
 interface Child {
@@ -64,7 +67,8 @@ export class DevnetSupervisor {
   spawn(index: number): void {
     if (this.children.has(index)) return;
     const n = this.o.layout.nodes[index]!;
-    const cmd = this.o.nodeCommand(n.configPath);
+    const base = this.o.nodeCommand(n.configPath);
+    const cmd = this.o.memoryLimits === undefined ? base : this.o.memoryLimits.wrap(index, base);
     const proc = spawn(cmd.command, [...cmd.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...(this.o.env ?? process.env), ...cmd.env } });
     const out = createWriteStream(join(n.dir, 'stdout.log'), { flags: 'a' });
     const err = createWriteStream(join(n.dir, 'stderr.log'), { flags: 'a' });
