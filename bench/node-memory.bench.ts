@@ -5,7 +5,8 @@
  *
  * Per sample, per node (MB): RSS, its anonymous part (heap, buffers), its file-backed part,
  * and of that the pages of the store's data file (lmdb's map, from /proc/PID/smaps), the store
- * file's size, the V8 heap in use; with a limit also the cgroup's charge. One JSON line per
+ * file's size, the V8 heap in use, the major page faults so far; with a limit also the cgroup's
+ * charge. One JSON line per
  * sample, then one summary line: the highest RSS and anonymous memory per node in the last
  * third of the run (after the caches have filled), the load report, the cgroup peaks and OOM
  * kills, and the ratio of the highest RSS to the issue's 300 MB target.
@@ -44,6 +45,8 @@ interface NodeSample {
   readonly store_file_mb: number;
   readonly heap_used_mb: number;
   readonly cgroup_mb: number | null;
+  /** Page faults that had to read from disk since the node started (a page the kernel had dropped). */
+  readonly major_faults: number;
 }
 
 const round = (bytes: number): number => Math.round(bytes / MB);
@@ -51,6 +54,12 @@ const round = (bytes: number): number => Math.round(bytes / MB);
 function statusKb(pid: number, key: string): number {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? NaN : Number(m[1]);
+}
+
+/** Field 12 of /proc/PID/stat (majflt); the command name in field 2 may hold spaces, so count from its ')'. */
+function majorFaults(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[9]);
 }
 
 /** Resident bytes of the process's maps of its store's data file. */
@@ -97,6 +106,7 @@ async function main(): Promise<void> {
             store_file_mb: round(statSync(join(n.dataDir, 'db', 'data.mdb')).size),
             heap_used_mb: round(await heapUsed(n.apiUrl)),
             cgroup_mb: limits === undefined ? null : round(limits.stats(n.index).usage),
+            major_faults: majorFaults(pid),
           };
         }),
       );
