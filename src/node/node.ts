@@ -126,7 +126,7 @@ export class ThermoNode implements ApiBackend {
       tailVerified = true;
     }
     phase('deepCheck');
-    const { store, restored, fresh } = NodeStore.open({ dataDir: config.dataDir, genesisHash: genesis.hash, tailVerified });
+    const { store, restored, fresh } = await NodeStore.open({ dataDir: config.dataDir, genesisHash: genesis.hash, tailVerified });
     phase('storeOpen');
     let node: ThermoNode | undefined;
     try {

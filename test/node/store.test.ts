@@ -28,7 +28,7 @@ function tmp(): string {
 const CANARY = new TextEncoder().encode('THERMO-CANARY-'.repeat(8));
 
 async function populate(dir: string): Promise<void> {
-  const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+  const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
   await store.write({
     records: [
       { key: 'block/1', value: CANARY },
@@ -40,9 +40,9 @@ async function populate(dir: string): Promise<void> {
   await store.close();
 }
 
-function expectStoreError(fn: () => unknown, code: string): StoreError {
+async function expectStoreError(fn: () => unknown, code: string): Promise<StoreError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe(code);
@@ -67,7 +67,7 @@ describe('store durability', () => {
   it('keeps records, finalized entries and tx states across close and reopen', async () => {
     const dir = tmp();
     await populate(dir);
-    const { store, restored, fresh } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const { store, restored, fresh } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     expect(fresh).toBe(false);
     expect([...restored.keys()].sort()).toEqual(['block/1', 'tx/aa']);
     expect(restored.get('block/1')).toEqual(CANARY);
@@ -83,10 +83,10 @@ describe('store durability', () => {
   it('a deletion (null value) removes the record; an accepted id never downgrades a final one', async () => {
     const dir = tmp();
     await populate(dir);
-    const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     await store.write({ records: [{ key: 'tx/aa', value: null }], finalized: [], accepted: ['aa'] });
     await store.close();
-    const again = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const again = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     expect(again.restored.has('tx/aa')).toBe(false);
     expect(again.store.txStatus('aa')).toEqual({ status: 'final', seq: 0 });
     await again.store.close();
@@ -94,12 +94,12 @@ describe('store durability', () => {
 
   it('stores the validator seed once and refuses another key later', async () => {
     const dir = tmp();
-    const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     await store.adoptValidatorSeed(new Uint8Array(32).fill(7));
     await store.adoptValidatorSeed(new Uint8Array(32).fill(7));
     await expect(store.adoptValidatorSeed(new Uint8Array(32).fill(8))).rejects.toMatchObject({ code: 'STORE_KEY_MISMATCH' });
     await store.close();
-    const again = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const again = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     expect(again.store.validatorSeed()).toEqual(new Uint8Array(32).fill(7));
     await again.store.close();
   });
@@ -111,7 +111,7 @@ describe('store memory', () => {
   // resident pages add up to about twice the file (STORE_MAP_BYTES).
   it.runIf(process.platform === 'linux')('maps its data file once, however far the file grows', async () => {
     const dir = tmp();
-    const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     const value = new Uint8Array(4096).fill(7);
     for (let b = 0; b < 16; b++) {
       await store.write({ records: Array.from({ length: 64 }, (_, i) => ({ key: `blob/${b}/${i}`, value })), finalized: [], accepted: [] });
@@ -135,7 +135,7 @@ describe('damaged or foreign stores are refused', () => {
     const at = bytes.indexOf(Buffer.from(CANARY));
     expect(at).toBeGreaterThan(0);
     flipAt(dataFile(dir), at + 10);
-    const err = expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_CORRUPT');
+    const err = await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_CORRUPT');
     expect(err.message).toContain('records/block/1');
     expect(err.message).toContain('refusing to start');
   });
@@ -145,10 +145,10 @@ describe('damaged or foreign stores are refused', () => {
     await populate(dir);
     const size = statSync(dataFile(dir)).size;
     truncateSync(dataFile(dir), Math.floor(size / 2));
-    const err = expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
+    const err = await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
     expect(err.message).toContain('truncated');
     truncateSync(dataFile(dir), 5000); // shorter than the two meta pages
-    expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
+    await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
   });
 
   it('a whole-page tail the metadata counts but never wrote (lmdb loose pages): refused unless the deep check read every record, then opened intact', async () => {
@@ -168,15 +168,15 @@ describe('damaged or foreign stores are refused', () => {
     const patched = Buffer.from(bytes);
     patched.writeBigUInt64LE(last + 1n, lastAt);
     writeFileSync(file, patched);
-    const err = expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
+    const err = await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_TRUNCATED');
     expect(err.message).toContain('1 page(s) past the end');
     await expect(deepCheckStore(dir)).resolves.toEqual({ unwrittenTailPages: 1 });
-    const { store, restored } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS, tailVerified: true });
+    const { store, restored } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS, tailVerified: true });
     expect(restored.get('block/1')).toEqual(CANARY);
     await store.close();
     // A partial page, or a cut that takes a tree's root page, stays truncation even then.
     writeFileSync(file, patched.subarray(0, patched.length - 100));
-    expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS, tailVerified: true }), 'STORE_TRUNCATED');
+    await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS, tailVerified: true }), 'STORE_TRUNCATED');
     await expect(deepCheckStore(dir)).rejects.toMatchObject({ code: 'STORE_TRUNCATED' });
   });
 
@@ -186,13 +186,13 @@ describe('damaged or foreign stores are refused', () => {
     const bytes = readFileSync(dataFile(dir));
     const magic = bytes.indexOf(Buffer.from([0xde, 0xc0, 0xef, 0xbe]));
     flipAt(dataFile(dir), magic);
-    expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_CORRUPT');
+    await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_CORRUPT');
   });
 
   it('a store of another chain: STORE_GENESIS_MISMATCH', async () => {
     const dir = tmp();
     await populate(dir);
-    expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: 'cd'.repeat(32) }), 'STORE_GENESIS_MISMATCH');
+    await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: 'cd'.repeat(32) }), 'STORE_GENESIS_MISMATCH');
   });
 
   it('a store of another schema version: STORE_SCHEMA_MISMATCH', async () => {
@@ -202,7 +202,7 @@ describe('damaged or foreign stores are refused', () => {
     const meta = env.openDB<Uint8Array, string>({ name: 'meta', encoding: 'binary' });
     await meta.put('schema', seal('meta', 'schema', encode(99)));
     await env.close();
-    expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_SCHEMA_MISMATCH');
+    await expectStoreError(() => NodeStore.open({ dataDir: dir, genesisHash: GENESIS }), 'STORE_SCHEMA_MISMATCH');
   });
 
   it('the deep check (child process) passes a sound store and reports a damaged one', async () => {

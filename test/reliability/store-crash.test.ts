@@ -37,7 +37,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const dataFile = (dir: string): string => join(storePath(dir), 'data.mdb');
 
 async function writeBatches(dir: string, from: number, to: number): Promise<void> {
-  const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+  const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
   for (let k = from; k < to; k++) await store.write(batchOf(k));
   await store.close();
 }
@@ -117,7 +117,7 @@ describe('store crash safety: write points of a commit', () => {
   it('a batch that fails while being encoded leaves nothing behind (lmdb-js would commit the puts made before the throw)', async () => {
     const dir = tmp();
     await writeBatches(dir, 0, 2);
-    const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+    const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
     const bad = { seq: 2, slot: 'h:3', value: '00'.repeat(32), txIds: [() => 0] } as unknown as FinalizedEntry;
     const err = await store.write({ records: [{ key: 'rec/partial', value: new Uint8Array([1]) }], finalized: [bad], accepted: ['ab'.repeat(32)] }).then(
       () => null,
@@ -216,7 +216,7 @@ describe('store crash safety: truncation and bit flips', () => {
       const d = storeFrom(file.subarray(0, used - cut));
       let err: unknown = null;
       try {
-        NodeStore.open({ dataDir: d, genesisHash: GENESIS });
+        await NodeStore.open({ dataDir: d, genesisHash: GENESIS });
       } catch (e) {
         err = e;
       }

@@ -17,7 +17,13 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevnetError } from './errors.js';
-import type { NodeCommand } from './supervisor.js';
+
+/** A command line to run (the supervisor's NodeCommand has this shape; not imported: no cycle). */
+export interface CommandLine {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
 
 export type CgroupVersion = 1 | 2;
 
@@ -137,7 +143,7 @@ export class NodeMemoryLimits {
    * POSIX shell writes its own pid into the group and execs the node, so the node keeps the
    * pid the supervisor sees and every page it ever touches is charged to the group.
    */
-  wrap(index: number, cmd: NodeCommand): NodeCommand {
+  wrap(index: number, cmd: CommandLine): CommandLine {
     const dir = this.groupDir(index);
     if (!this.made.has(index)) {
       this.makeGroup(dir);

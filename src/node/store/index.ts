@@ -1,7 +1,8 @@
 /**
- * src/node/store: the node's embedded database (lmdb).
+ * src/node/store: the node's embedded databases: lmdb, and a LevelDB index of final transactions.
  * Owns: the on-disk layout (sub-databases, checksummed values), durable atomic batches, the
- * finalized log and transaction index the API reads, the validator seed, and refusing a
+ * finalized log and transaction index the API reads (final ids in LevelDB, derived from the
+ * log: final-tx-index.ts), the validator seed, and refusing a
  * damaged, truncated or foreign store with a clear StoreError (file-check.ts, deep-check.ts).
  * Does not own: what the engine's records mean (opaque bytes under engine keys), when to write
  * (src/node/runtime decides), key files on disk (src/node/keys.ts).
@@ -14,3 +15,4 @@ export { checkDataFile } from './file-check.js';
 export type { DataFileCheck, DataFileCheckOptions } from './file-check.js';
 export { deepCheckStore, DEEP_CHECK_TIMEOUT_MS } from './deep-check.js';
 export { seal, unseal, CHECKSUM_BYTES } from './checksum.js';
+export { FinalTxIndex, MAX_UNWRITTEN_IDS, txIndexPath } from './final-tx-index.js';

@@ -4,8 +4,11 @@
  *   meta     schema version, genesis hash
  *   records  the engine's durable records (`persist` effects): blocks, votes, accepted txs, ...
  *   final    finalized entries by seq; `heights` and `values` index them by height and value
- *   txs      per transaction id: accepted (durably acknowledged) or final (with its seq)
+ *   txs      transaction ids accepted (durably acknowledged) and not final yet
  *   keys     the validator seed
+ * and, beside it, the final transactions by id in a LevelDB index (final-tx-index.ts), derived
+ * from `final` and caught up from it on open: a hash-keyed index in lmdb made the whole store
+ * the node's working set (docs/NODE.md "The store's working set").
  * Every value is sealed with a checksum (checksum.ts) and verified on every read.
  *
  * Durability: `write(batch)` runs one lmdb transaction (atomic) and resolves after the commit
@@ -27,8 +30,10 @@ import type { FinalizedEntry } from '../../protocol/index.js';
 import { seal, unseal } from './checksum.js';
 import { StoreError, corrupt } from './errors.js';
 import { checkDataFile } from './file-check.js';
+import { FinalTxIndex } from './final-tx-index.js';
 
-export const STORE_SCHEMA_VERSION = 1;
+/** 2: final transactions moved from lmdb's `txs` to the LevelDB index. */
+export const STORE_SCHEMA_VERSION = 2;
 
 /**
  * Address space the store's file is mapped with: 16 GiB, reserved once (virtual memory; the
@@ -129,6 +134,8 @@ export class NodeStore {
   private readonly dbs: Record<DbName, Database<Uint8Array, string | number>>;
   private closed = false;
   private lastSeq = -1;
+  /** Set by `open` before the store is handed out. */
+  private finalTxs!: FinalTxIndex;
 
   private constructor(
     private readonly env: RootDatabase,
@@ -143,7 +150,7 @@ export class NodeStore {
    * Opens (or creates) the store, checks it belongs to this chain and schema, and reads back
    * the engine's records. Throws StoreError, and leaves nothing open, when it cannot be trusted.
    */
-  static open(options: OpenStoreOptions): OpenedStore {
+  static async open(options: OpenStoreOptions): Promise<OpenedStore> {
     const path = storePath(options.dataDir);
     mkdirSync(path, { recursive: true });
     checkDataFile(join(path, 'data.mdb'), { tailVerified: options.tailVerified === true });
@@ -154,13 +161,25 @@ export class NodeStore {
       throw new StoreError({ code: 'STORE_IO', path, reason: err instanceof Error ? err.message : String(err) });
     }
     const store = new NodeStore(env, path);
+    let fresh: boolean;
+    let restored: Map<string, Uint8Array>;
     try {
-      const fresh = store.checkMeta(options.genesisHash);
-      const restored = store.verifyAll();
-      return { store, restored, fresh };
+      fresh = store.checkMeta(options.genesisHash);
+      restored = store.verifyAll();
+      store.finalTxs = await FinalTxIndex.open(options.dataDir, (from) => store.finalFrom(from));
     } catch (err) {
-      void env.close();
+      await env.close();
       throw err;
+    }
+    return { store, restored, fresh };
+  }
+
+  /** The finalized entries with seq >= `from`, in order, verified (the index catches up from them). */
+  private *finalFrom(from: number): Generator<FinalizedEntry> {
+    for (const { key, value } of this.dbs.final.getRange({ start: from })) {
+      const payload = unseal('final', key, value);
+      if (payload === null) throw corrupt(this.path, `checksum mismatch in final/${String(key)}`);
+      yield this.decodeOrCorrupt(payload, `final/${String(key)}`);
     }
   }
 
@@ -244,24 +263,37 @@ export class NodeStore {
         puts.push(['final', e.seq, seal('final', e.seq, encodeEntry(e))]);
         if (e.height !== undefined) puts.push(['heights', e.height, seal('heights', e.height, u53(e.seq))]);
         puts.push(['values', e.value, seal('values', e.value, u53(e.seq))]);
-        const final = encodeTx({ status: 'final', seq: e.seq });
-        for (const id of e.txIds) puts.push(['txs', id, seal('txs', id, final)]);
+        // Final now: out of the pending ids (the index answers for it from here on).
+        for (const id of e.txIds) puts.push(['txs', id, null]);
       }
     } catch (err) {
       return Promise.reject(new StoreError({ code: 'STORE_IO', path: this.path, reason: `unencodable batch: ${err instanceof Error ? err.message : String(err)}` }));
     }
     const accepted = encodeTx({ status: 'accepted' });
     const acceptedPuts = batch.accepted.map((id) => [id, seal('txs', id, accepted)] as const);
+    // Before the transaction: the ids finalized here are final to it (and to every read) already.
+    const finalTxs = this.finalTxs;
+    try {
+      finalTxs.hold(batch.finalized);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const lastFinal = batch.finalized.length === 0 ? -1 : batch.finalized[batch.finalized.length - 1]!.seq;
     const p = this.env.transaction(() => {
       for (const [db, key, value] of puts) void (value === null ? this.dbs[db].remove(key) : this.dbs[db].put(key, value));
       for (const [id, value] of acceptedPuts) {
-        // Never downgrade a final transaction back to accepted (a client retry after finality).
-        if (this.dbs.txs.getBinary(id) === undefined) void this.dbs.txs.put(id, value);
+        // Never mark a final transaction accepted again (a client retry after finality).
+        if (finalTxs.seqOf(id) === undefined && this.dbs.txs.getBinary(id) === undefined) void this.dbs.txs.put(id, value);
       }
     });
     for (const e of batch.finalized) if (e.seq > this.lastSeq) this.lastSeq = e.seq;
     return p.then(
-      () => undefined,
+      () => {
+        if (lastFinal < 0) return undefined;
+        // Durable in lmdb: now the index may write them. Waited for only when it is far behind.
+        const indexed = finalTxs.committed(lastFinal);
+        return finalTxs.full ? indexed : undefined;
+      },
       (err: unknown) => {
         throw new StoreError({ code: 'STORE_IO', path: this.path, reason: err instanceof Error ? err.message : String(err) });
       },
@@ -307,6 +339,9 @@ export class NodeStore {
   }
 
   txStatus(id: string): TxRecord | undefined {
+    if (this.closed) throw new StoreError({ code: 'STORE_CLOSED' });
+    const seq = this.finalTxs.seqOf(id);
+    if (seq !== undefined) return { status: 'final', seq };
     const b = this.read('txs', id);
     return b === undefined ? undefined : decodeTx(b);
   }
@@ -344,6 +379,10 @@ export class NodeStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.env.close();
+    try {
+      await this.finalTxs.close();
+    } finally {
+      await this.env.close();
+    }
   }
 }

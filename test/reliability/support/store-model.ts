@@ -73,7 +73,7 @@ export function allTxIds(limit: number): string[] {
 
 /** Reads a store back through the public API (opening runs the metadata check and every checksum). */
 export async function viewStore(dataDir: string, askIds: readonly string[]): Promise<StoreView> {
-  const { store, restored } = NodeStore.open({ dataDir, genesisHash: GENESIS });
+  const { store, restored } = await NodeStore.open({ dataDir, genesisHash: GENESIS });
   try {
     const records = Object.fromEntries([...restored].map(([k, v]) => [k, Buffer.from(v).toString('hex')] as const).sort());
     const finals = store.finalizedRange(0, 1_000_000);

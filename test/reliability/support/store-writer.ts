@@ -8,7 +8,7 @@ import { GENESIS, batchOf } from './store-model.js';
 
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: store-writer DATA_DIR');
-const { store } = NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
+const { store } = await NodeStore.open({ dataDir: dir, genesisHash: GENESIS });
 let k = store.lastFinalizedSeq + 1;
 process.stdout.write(`start ${k}\n`);
 for (;;) {
