@@ -4,8 +4,8 @@
  * with each node in a memory cgroup of THERMO_BENCH_MEMORY_LIMIT_MIB (src/node/devnet/memory-limit.ts).
  *
  * Per sample, per node (MB): RSS, its anonymous part (heap, buffers), its file-backed part,
- * and of that the pages of the store's data file (lmdb's map, from /proc/PID/smaps), the store
- * file's size, the V8 heap in use, the major page faults so far; with a limit also the cgroup's
+ * and of that the pages of the store's data file (lmdb's map, from /proc/PID/smaps) and of the
+ * transaction index's LevelDB tables, the store file's and the index's sizes, the V8 heap in use, the major page faults so far; with a limit also the cgroup's
  * charge. One JSON line per
  * sample, then one summary line: the highest RSS and anonymous memory per node in the last
  * third of the run (after the caches have filled), the load report, the cgroup peaks and OOM
@@ -19,7 +19,7 @@
  *   env: THERMO_BENCH_TPS (default 1000), THERMO_BENCH_MINUTES (default 10),
  *        THERMO_BENCH_SAMPLE_S (default 60), THERMO_BENCH_MEMORY_LIMIT_MIB (default none)
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { thermoNodeCommand } from '../src/cli/commands/devnet.js';
@@ -43,6 +43,9 @@ interface NodeSample {
   readonly file_mb: number;
   readonly store_mapped_mb: number;
   readonly store_file_mb: number;
+  /** Resident pages of the LevelDB transaction index's tables (it reads them through mmap). */
+  readonly index_mapped_mb: number;
+  readonly index_dir_mb: number;
   readonly heap_used_mb: number;
   readonly cgroup_mb: number | null;
   /** Page faults that had to read from disk since the node started (a page the kernel had dropped). */
@@ -62,14 +65,20 @@ function majorFaults(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[9]);
 }
 
-/** Resident bytes of the process's maps of its store's data file. */
-function storeMappedBytes(pid: number): number {
-  let total = 0;
-  let inStore = false;
+/** Resident bytes of the process's maps of lmdb's data file and of the index's LevelDB tables. */
+function mappedBytes(pid: number): { store: number; index: number } {
+  const total = { store: 0, index: 0 };
+  let into: 'store' | 'index' | null = null;
   for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inStore = line.endsWith('/db/data.mdb');
-    else if (inStore && line.startsWith('Rss:')) total += Number(line.split(/\s+/)[1]) * 1024;
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) into = line.endsWith('/db/data.mdb') ? 'store' : /\/txindex\/\d+\.ldb$/.test(line) ? 'index' : null;
+    else if (into !== null && line.startsWith('Rss:')) total[into] += Number(line.split(/\s+/)[1]) * 1024;
   }
+  return total;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const f of readdirSync(dir)) total += statSync(join(dir, f)).size;
   return total;
 }
 
@@ -98,12 +107,15 @@ async function main(): Promise<void> {
         layout.nodes.map(async (n): Promise<NodeSample> => {
           const pid = sup.pid(n.index);
           if (pid === undefined) throw new Error(`node ${n.index} is not running (see ${n.dir}/stderr.log)`);
+          const mapped = mappedBytes(pid);
           return {
             rss_mb: Math.round(statusKb(pid, 'VmRSS') / 1000),
             anon_mb: Math.round(statusKb(pid, 'RssAnon') / 1000),
             file_mb: Math.round(statusKb(pid, 'RssFile') / 1000),
-            store_mapped_mb: round(storeMappedBytes(pid)),
+            store_mapped_mb: round(mapped.store),
             store_file_mb: round(statSync(join(n.dataDir, 'db', 'data.mdb')).size),
+            index_mapped_mb: round(mapped.index),
+            index_dir_mb: round(dirBytes(join(n.dataDir, 'txindex'))),
             heap_used_mb: round(await heapUsed(n.apiUrl)),
             cgroup_mb: limits === undefined ? null : round(limits.stats(n.index).usage),
             major_faults: majorFaults(pid),
