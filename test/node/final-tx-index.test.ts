@@ -12,7 +12,7 @@ import { ClassicLevel } from 'classic-level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encode } from '../../src/core/index.js';
 import type { FinalizedEntry } from '../../src/protocol/index.js';
-import { FinalTxIndex, MAX_UNWRITTEN_IDS, NodeStore, seal, txIndexPath } from '../../src/node/store/index.js';
+import { FinalTxIndex, MAX_UNWRITTEN_IDS, NodeStore, StoreError, seal, txIndexPath } from '../../src/node/store/index.js';
 
 const GENESIS = 'ab'.repeat(32);
 const dirs: string[] = [];
@@ -119,5 +119,23 @@ describe('the store with the index', () => {
     expect(again.store.txStatus(id(2))).toEqual({ status: 'accepted' });
     expect(again.store.txStatus(id(3))).toBeUndefined();
     await again.store.close();
+  });
+});
+
+describe('a failed store write', () => {
+  it('stops the index: what was held is never written, and every later call fails', async () => {
+    const dir = tmp();
+    const index = await FinalTxIndex.open(dir, none);
+    index.hold([entry(0, [id(1)])]);
+    const failure = new StoreError({ code: 'STORE_IO', path: dir, reason: 'disk full' });
+    index.fail(failure);
+    expect(() => index.seqOf(id(1))).toThrow(failure);
+    expect(() => index.hold([entry(1, [id(2)])])).toThrow(failure);
+    await expect(index.committed(0)).rejects.toBe(failure);
+    await index.close();
+    const again = await FinalTxIndex.open(dir, none);
+    expect(again.lastIndexedSeq).toBe(-1);
+    expect(again.seqOf(id(1))).toBeUndefined();
+    await again.close();
   });
 });

@@ -169,6 +169,15 @@ export class FinalTxIndex {
     return this.flushing ?? Promise.resolve();
   }
 
+  /**
+   * A store write that held entries failed: nothing held may be written any more, and every
+   * later call fails with `err` (the node stops on a failed store write).
+   */
+  fail(err: StoreError): void {
+    this.failure ??= err;
+    this.held = [];
+  }
+
   /** Whether so many ids wait in memory that a writer should wait for `flush`. */
   get full(): boolean {
     return this.unwritten.size >= MAX_UNWRITTEN_IDS;

@@ -17,8 +17,8 @@
  * moment leaves either the whole batch or none of it.
  *
  * Opening: the data file's metadata is checked before lmdb maps it (file-check.ts); then every
- * record is read back and verified. A damaged or truncated store raises a StoreError with a
- * clear message; it is never used.
+ * record is read back and verified, and the transaction index catches up from the finalized
+ * log. A damaged or truncated store raises a StoreError with a clear message; it is never used.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -148,7 +148,8 @@ export class NodeStore {
 
   /**
    * Opens (or creates) the store, checks it belongs to this chain and schema, and reads back
-   * the engine's records. Throws StoreError, and leaves nothing open, when it cannot be trusted.
+   * the engine's records. Rejects with a StoreError, and leaves nothing open, when it cannot be
+   * trusted.
    */
   static async open(options: OpenStoreOptions): Promise<OpenedStore> {
     const path = storePath(options.dataDir);
@@ -295,7 +296,10 @@ export class NodeStore {
         return finalTxs.full ? indexed : undefined;
       },
       (err: unknown) => {
-        throw new StoreError({ code: 'STORE_IO', path: this.path, reason: err instanceof Error ? err.message : String(err) });
+        const failure = new StoreError({ code: 'STORE_IO', path: this.path, reason: err instanceof Error ? err.message : String(err) });
+        // The ids held for this batch never became durable: the index must not write them later.
+        finalTxs.fail(failure);
+        throw failure;
       },
     );
   }
