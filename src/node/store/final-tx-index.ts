@@ -26,7 +26,7 @@ import type { FinalizedEntry } from '../../protocol/index.js';
 import { seal, unseal } from './checksum.js';
 import { StoreError, corrupt } from './errors.js';
 
-/** Ids finalized but not yet written to LevelDB that `add` holds before it waits. */
+/** Ids finalized but not yet written to LevelDB that the index holds before the store's writes wait (`full`). */
 export const MAX_UNWRITTEN_IDS = 200_000;
 /** LevelDB's write buffer (memtable): two of them (one being flushed) are the index's main memory. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -83,13 +83,11 @@ export class FinalTxIndex {
       const raw = db.getSync(MARKER_KEY);
       const marker = raw === undefined ? -1 : FinalTxIndex.readSeq(path, MARKER_KEY, raw);
       index = new FinalTxIndex(db, path, marker);
-      let behind = 0;
       for (const e of logFrom(marker + 1)) {
         index.hold([e]);
-        behind++;
         if (index.full) await index.committed(e.seq);
       }
-      if (behind > 0) await index.committed(index.indexedSeq);
+      await index.committed(index.indexedSeq); // nothing held: resolves at once
     } catch (err) {
       await db.close();
       throw err instanceof StoreError ? err : FinalTxIndex.openError(path, err);

@@ -175,9 +175,9 @@ export class NodeStore {
     return { store, restored, fresh };
   }
 
-  /** The finalized entries with seq >= `from`, in order, verified (the index catches up from them). */
-  private *finalFrom(from: number): Generator<FinalizedEntry> {
-    for (const { key, value } of this.dbs.final.getRange({ start: from })) {
+  /** Up to `limit` finalized entries with seq >= `from`, in order, verified. */
+  private *finalFrom(from: number, limit?: number): Generator<FinalizedEntry> {
+    for (const { key, value } of this.dbs.final.getRange(limit === undefined ? { start: from } : { start: from, limit })) {
       const payload = unseal('final', key, value);
       if (payload === null) throw corrupt(this.path, `checksum mismatch in final/${String(key)}`);
       yield this.decodeOrCorrupt(payload, `final/${String(key)}`);
@@ -328,13 +328,7 @@ export class NodeStore {
 
   /** Up to `limit` entries with seq >= from, in seq order. */
   finalizedRange(from: number, limit: number): FinalizedEntry[] {
-    const out: FinalizedEntry[] = [];
-    for (const { key, value } of this.dbs.final.getRange({ start: from, limit })) {
-      const payload = unseal('final', key, value);
-      if (payload === null) throw corrupt(this.path, `checksum mismatch in final/${String(key)}`);
-      out.push(this.decodeOrCorrupt(payload, `final/${String(key)}`));
-    }
-    return out;
+    return [...this.finalFrom(from, limit)];
   }
 
   /** One of the engine's durable records (committed writes only), verified. */
